@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release))
+]
+
+let package = Package(
+    name: "mlmprep",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mlmprep", targets: ["mlmprep"]),
+        .library(name: "MLMPrepKit", targets: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMZstd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // MARK: - C libraries
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CICU", pkgConfig: "icu-uc", providers: [.apt(["libicu-dev"])]),
+
+        // MARK: - Wrappers
+        .target(name: "MLMZstd", dependencies: ["CZstd"], swiftSettings: swiftSettings),
+        .target(name: "MLMUnicode", dependencies: ["CICU"], swiftSettings: swiftSettings),
+
+        // MARK: - Pipeline stages
+        .target(name: "MLMCore", swiftSettings: swiftSettings),
+        .target(name: "MLMReaders", dependencies: ["MLMCore", "MLMZstd"], swiftSettings: swiftSettings),
+        .target(name: "MLMTokenizer", dependencies: ["MLMCore", "MLMUnicode"], swiftSettings: swiftSettings),
+        .target(name: "MLMShards", dependencies: ["MLMCore", "MLMZstd"], swiftSettings: swiftSettings),
+        .target(
+            name: "MLMPipeline",
+            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Command line
+        .executableTarget(
+            name: "mlmprep",
+            dependencies: [
+                "MLMPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Tests
+        .target(name: "MLMTestSupport", dependencies: ["MLMCore"], path: "Tests/MLMTestSupport"),
+        .testTarget(name: "MLMZstdTests", dependencies: ["MLMZstd"]),
+        .testTarget(name: "MLMReadersTests", dependencies: ["MLMReaders", "MLMTestSupport"]),
+        .testTarget(name: "MLMTokenizerTests", dependencies: ["MLMTokenizer", "MLMTestSupport"]),
+        .testTarget(name: "MLMShardsTests", dependencies: ["MLMShards", "MLMTestSupport"]),
+        .testTarget(name: "MLMPrepTests", dependencies: ["MLMPipeline", "MLMTestSupport"]),
+    ]
+)
