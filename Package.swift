@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "mlmprep",
             dependencies: [
-                "MLMPipeline",
+                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

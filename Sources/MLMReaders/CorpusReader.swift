@@ -1,0 +1,342 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import MLMCore
+
+/// Streams documents from files and standard input, chunk by chunk, in input order.
+///
+/// ```swift
+/// let reader = CorpusReader(paths: ["a.txt", "b.jsonl.zst"], options: ReaderOptions())
+/// try reader.read { chunk in process(chunk) }
+/// ```
+/// Memory is bounded by one chunk plus one line (at most ``ReaderOptions/maxLineBytes``), whatever the
+/// size of the input.
+public final class CorpusReader {
+    /// The inputs, in order (`-` is standard input).
+    public let paths: [String]
+    /// The reader settings.
+    public let options: ReaderOptions
+    private var chunk: DocumentChunk
+    private var nextChunkIndex = 0
+    private let jsonField: JSONTextField
+    private var scratch: [UInt8] = []
+
+    /// Creates a reader.
+    /// - Parameters:
+    ///   - paths: Files, in order; `-` reads standard input.
+    ///   - options: Reader settings.
+    public init(paths: [String], options: ReaderOptions) {
+        self.paths = paths
+        self.options = options
+        self.chunk = DocumentChunk(index: 0)
+        self.jsonField = JSONTextField(field: options.field)
+    }
+
+    /// Reads every input and hands over chunks of whole documents in order.
+    /// - Parameter emit: Called with each chunk; an error thrown here stops reading.
+    /// - Throws: ``ReaderError`` for missing, unreadable or damaged inputs, or what `emit` throws.
+    public func read(_ emit: (DocumentChunk) throws -> Void) throws {
+        for path in paths {
+            let source = try ByteSource(path: path)
+            chunk.counts.files += 1
+            let format = options.format ?? InputFormat.guess(from: path)
+            switch format {
+            case .text: try readText(source, emit)
+            case .jsonLines: try readJSONLines(source, emit)
+            }
+        }
+        if !chunk.documents.isEmpty || chunk.counts != RunCounts() {
+            try emit(chunk)
+        }
+    }
+
+    // MARK: - Chunks
+
+    private func flushIfFull(_ emit: (DocumentChunk) throws -> Void) throws {
+        if chunk.bytes.count >= options.targetChunkBytes || chunk.documents.count >= 65536 {
+            try emit(chunk)
+            nextChunkIndex += 1
+            chunk = DocumentChunk(index: nextChunkIndex)
+            chunk.bytes.reserveCapacity(options.targetChunkBytes + options.targetChunkBytes / 4)
+        }
+    }
+
+    private func appendSentence(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) {
+        chunk.bytes.append(contentsOf: line)
+        chunk.sentenceEnds.append(chunk.bytes.count)
+        chunk.sentenceLines.append(lineNumber)
+    }
+
+    // MARK: - Lines
+
+    /// Calls `body` for every line (without `\n`, and without a `\r` before it), with its 1-based number and
+    /// the byte offset where it starts. Lines longer than the limit are passed as `nil` text.
+    private func forEachLine(
+        _ source: ByteSource,
+        _ body: (UnsafeBufferPointer<UInt8>?, Int, Int) throws -> Void
+    ) throws {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(2 << 20)
+        var start = 0  // start of the current line in buffer
+        var scanFrom = 0
+        var lineNumber = 1
+        var lineOffset = 0  // input offset of buffer[start]
+        var discarding = false  // inside an over-long line
+        var more = true
+        while true {
+            // Find the next newline at or after scanFrom.
+            let newline: Int? = buffer.withUnsafeBufferPointer { all -> Int? in
+                guard scanFrom < all.count, let base = all.baseAddress else { return nil }
+                guard let hit = memchr(base + scanFrom, 0x0A, all.count - scanFrom) else { return nil }
+                return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
+            if let newline {
+                var end = newline
+                if end > start && buffer[end - 1] == 0x0D { end -= 1 }
+                if discarding {
+                    try body(nil, lineNumber, lineOffset)
+                    discarding = false
+                } else {
+                    try buffer.withUnsafeBufferPointer { all in
+                        try body(UnsafeBufferPointer(rebasing: all[start..<end]), lineNumber, lineOffset)
+                    }
+                }
+                lineOffset += newline + 1 - start
+                lineNumber += 1
+                start = newline + 1
+                scanFrom = start
+                continue
+            }
+            scanFrom = buffer.count
+            if buffer.count - start > options.maxLineBytes {
+                // Too long to keep: drop what we have of this line and remember to skip its document.
+                lineOffset += buffer.count - start
+                if !discarding {
+                    discarding = true
+                    lineOffset -= 0
+                }
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+                scanFrom = 0
+            }
+            if !more { break }
+            // Compact, then read more.
+            if start > 0 {
+                buffer.removeSubrange(0..<start)
+                scanFrom -= start
+                start = 0
+            }
+            let before = buffer.count
+            more = try source.read(appendingTo: &buffer)
+            chunk.counts.bytesRead += buffer.count - before
+        }
+        // The last line, without a final newline.
+        if discarding {
+            try body(nil, lineNumber, lineOffset)
+        } else if start < buffer.count {
+            var end = buffer.count
+            if end > start && buffer[end - 1] == 0x0D { end -= 1 }
+            try buffer.withUnsafeBufferPointer { all in
+                try body(UnsafeBufferPointer(rebasing: all[start..<end]), lineNumber, lineOffset)
+            }
+        }
+    }
+
+    // MARK: - Plain text
+
+    private func readText(_ source: ByteSource, _ emit: (DocumentChunk) throws -> Void) throws {
+        var open = false
+        var documentStart = InputLocation(file: source.name)
+        var documentBytes = 0
+        var poisoned: SkipReport?
+        let name = source.name
+
+        func closeDocument() {
+            guard open else { return }
+            open = false
+            chunk.counts.documentsRead += 1
+            if let report = poisoned {
+                // Drop the sentences this document had added.
+                let first = chunk.documents.last?.sentenceEnd ?? 0
+                let byteStart = first == 0 ? 0 : chunk.sentenceEnds[first - 1]
+                chunk.bytes.removeSubrange(byteStart...)
+                chunk.sentenceEnds.removeSubrange(first...)
+                chunk.sentenceLines.removeSubrange(first...)
+                chunk.skipped.append(report)
+                chunk.counts.skip(report.reason ?? .empty)
+                poisoned = nil
+            } else {
+                chunk.documents.append(DocumentInfo(sentenceEnd: chunk.sentenceEnds.count, location: documentStart))
+            }
+        }
+
+        try forEachLine(source) { line, number, offset in
+            chunk.counts.lines += 1
+            let location = InputLocation(file: name, line: number, byteOffset: offset)
+            guard let line else {
+                if !open {
+                    open = true
+                    documentStart = location
+                    documentBytes = 0
+                }
+                if poisoned == nil {
+                    poisoned = SkipReport(
+                        location: location, reason: .lineTooLong,
+                        detail: "a line is longer than --max-line-bytes \(options.maxLineBytes); "
+                            + "raise the limit or fix the file")
+                }
+                if options.boundary == .line {
+                    closeDocument()
+                    try flushIfFull(emit)
+                }
+                return
+            }
+            let blank = Self.isBlank(line)
+            switch options.boundary {
+            case .line:
+                open = true
+                documentStart = location
+                if blank {
+                    poisoned = SkipReport(location: location, reason: .empty, detail: "blank line")
+                } else {
+                    appendSentence(line, lineNumber: number)
+                }
+                closeDocument()
+                try flushIfFull(emit)
+            case .blankLine:
+                if blank {
+                    closeDocument()
+                    try flushIfFull(emit)
+                    return
+                }
+                if open && documentBytes + line.count > options.maxDocumentBytes && documentBytes > 0 {
+                    chunk.skipped.append(
+                        SkipReport(
+                            location: location, reason: nil,
+                            detail: "document longer than \(options.maxDocumentBytes) bytes without a blank "
+                                + "line: cut here into a new document"))
+                    closeDocument()
+                    try flushIfFull(emit)
+                }
+                if !open {
+                    open = true
+                    documentStart = location
+                    documentBytes = 0
+                }
+                documentBytes += line.count
+                appendSentence(line, lineNumber: number)
+            }
+        }
+        closeDocument()
+        try flushIfFull(emit)
+    }
+
+    /// Whether a line is empty or holds only white space (Python's `str.isspace`, as BERT's `strip()` sees it).
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = line.count
+        while index < count {
+            let byte = line[index]
+            switch byte {
+            case 0x09...0x0D, 0x1C...0x20:
+                index += 1
+            case 0xC2:
+                guard index + 1 < count, line[index + 1] == 0x85 || line[index + 1] == 0xA0 else { return false }
+                index += 2
+            case 0xE1:
+                guard index + 2 < count, line[index + 1] == 0x9A, line[index + 2] == 0x80 else { return false }
+                index += 3
+            case 0xE2:
+                guard index + 2 < count else { return false }
+                let b1 = line[index + 1]
+                let b2 = line[index + 2]
+                let ok =
+                    (b1 == 0x80 && ((0x80...0x8A).contains(b2) || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF))
+                    || (b1 == 0x81 && b2 == 0x9F)
+                guard ok else { return false }
+                index += 3
+            case 0xE3:
+                guard index + 2 < count, line[index + 1] == 0x80, line[index + 2] == 0x80 else { return false }
+                index += 3
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    // MARK: - JSON Lines
+
+    private func readJSONLines(_ source: ByteSource, _ emit: (DocumentChunk) throws -> Void) throws {
+        let name = source.name
+        try forEachLine(source) { line, number, offset in
+            chunk.counts.lines += 1
+            let location = InputLocation(file: name, line: number, byteOffset: offset)
+            guard let line else {
+                chunk.counts.documentsRead += 1
+                chunk.counts.skip(.lineTooLong)
+                chunk.skipped.append(
+                    SkipReport(
+                        location: location, reason: .lineTooLong,
+                        detail: "the record is longer than --max-line-bytes \(options.maxLineBytes); raise the limit"))
+                try flushIfFull(emit)
+                return
+            }
+            if Self.isBlank(line) { return }  // not a record
+            chunk.counts.documentsRead += 1
+            scratch.removeAll(keepingCapacity: true)
+            switch jsonField.extract(from: line, into: &scratch) {
+            case .found(let lone):
+                chunk.counts.invalidUTF8Sequences += lone
+                if lone > 0 {
+                    chunk.skipped.append(
+                        SkipReport(
+                            location: location, reason: nil,
+                            detail: "\(lone) unpaired surrogate escape(s) in \"\(options.field)\" replaced by U+FFFD"))
+                }
+                // Each line of the text is a sentence.
+                var sentenceCount = 0
+                scratch.withUnsafeBufferPointer { text in
+                    var lineStart = 0
+                    var index = 0
+                    while index <= text.count {
+                        if index == text.count || text[index] == 0x0A {
+                            var end = index
+                            if end > lineStart && text[end - 1] == 0x0D { end -= 1 }
+                            if end > lineStart {
+                                appendSentence(UnsafeBufferPointer(rebasing: text[lineStart..<end]), lineNumber: number)
+                                sentenceCount += 1
+                            }
+                            lineStart = index + 1
+                        }
+                        index += 1
+                    }
+                }
+                _ = sentenceCount
+                chunk.documents.append(DocumentInfo(sentenceEnd: chunk.sentenceEnds.count, location: location))
+            case .missing:
+                chunk.counts.skip(.missingField)
+                chunk.skipped.append(
+                    SkipReport(
+                        location: location, reason: .missingField,
+                        detail: "no \"\(options.field)\" field; name the text field with --field"))
+            case .notString(let kind):
+                chunk.counts.skip(.fieldNotString)
+                chunk.skipped.append(
+                    SkipReport(
+                        location: location, reason: .fieldNotString,
+                        detail: "\"\(options.field)\" holds a \(kind), not a string"))
+            case .malformed(let column, let reason):
+                chunk.counts.skip(.malformedJSON)
+                chunk.skipped.append(
+                    SkipReport(
+                        location: InputLocation(file: name, line: number, byteOffset: offset + column),
+                        reason: .malformedJSON,
+                        detail: "not valid JSON at column \(column + 1): \(reason)"))
+            }
+            try flushIfFull(emit)
+        }
+    }
+}

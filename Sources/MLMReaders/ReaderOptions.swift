@@ -1,0 +1,19 @@
+/// Settings of the streaming readers.
+public struct ReaderOptions: Sendable {
+    /// The input format; nil guesses it per file from the name.
+    public var format: InputFormat?
+    /// The JSON Lines field that holds the text.
+    public var field: String = "text"
+    /// What ends a document in plain text.
+    public var boundary: DocumentBoundary = .blankLine
+    /// A chunk is handed on once it holds at least this many bytes of text (at a document boundary).
+    public var targetChunkBytes: Int = 1 << 20
+    /// Lines longer than this are not buffered: their document is skipped with reason `line-too-long`.
+    public var maxLineBytes: Int = 16 << 20
+    /// A plain-text document is cut into several at a line boundary once it holds this many bytes, so that
+    /// memory stays bounded on files without blank lines; each cut is reported.
+    public var maxDocumentBytes: Int = 64 << 20
+
+    /// Creates the default settings.
+    public init() {}
+}
