@@ -22,16 +22,17 @@ let package = Package(
 
         // MARK: - Wrappers
         .target(name: "MLMZstd", dependencies: ["CZstd"], swiftSettings: swiftSettings),
-        .target(name: "MLMUnicode", dependencies: ["CICU"], swiftSettings: swiftSettings),
+        .target(name: "CICUShim", dependencies: ["CICU"]),
+        .target(name: "MLMUnicode", dependencies: ["CICUShim"], swiftSettings: swiftSettings),
 
         // MARK: - Pipeline stages
         .target(name: "MLMCore", swiftSettings: swiftSettings),
         .target(name: "MLMReaders", dependencies: ["MLMCore", "MLMZstd"], swiftSettings: swiftSettings),
-        .target(name: "MLMTokenizer", dependencies: ["MLMCore", "MLMUnicode"], swiftSettings: swiftSettings),
+        .target(name: "MLMTokenizer", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(name: "MLMShards", dependencies: ["MLMCore", "MLMZstd"], swiftSettings: swiftSettings),
         .target(
             name: "MLMPipeline",
-            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards"],
+            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode"],
             swiftSettings: swiftSettings
         ),
 

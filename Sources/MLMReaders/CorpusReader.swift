@@ -63,10 +63,11 @@ public final class CorpusReader {
         }
     }
 
-    private func appendSentence(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) {
+    private func appendSentence(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, offset: Int) {
         chunk.bytes.append(contentsOf: line)
         chunk.sentenceEnds.append(chunk.bytes.count)
         chunk.sentenceLines.append(lineNumber)
+        chunk.sentenceOffsets.append(offset)
     }
 
     // MARK: - Lines
@@ -164,6 +165,7 @@ public final class CorpusReader {
                 chunk.bytes.removeSubrange(byteStart...)
                 chunk.sentenceEnds.removeSubrange(first...)
                 chunk.sentenceLines.removeSubrange(first...)
+                chunk.sentenceOffsets.removeSubrange(first...)
                 chunk.skipped.append(report)
                 chunk.counts.skip(report.reason ?? .empty)
                 poisoned = nil
@@ -201,7 +203,7 @@ public final class CorpusReader {
                 if blank {
                     poisoned = SkipReport(location: location, reason: .empty, detail: "blank line")
                 } else {
-                    appendSentence(line, lineNumber: number)
+                    appendSentence(line, lineNumber: number, offset: offset)
                 }
                 closeDocument()
                 try flushIfFull(emit)
@@ -226,7 +228,7 @@ public final class CorpusReader {
                     documentBytes = 0
                 }
                 documentBytes += line.count
-                appendSentence(line, lineNumber: number)
+                appendSentence(line, lineNumber: number, offset: offset)
             }
         }
         closeDocument()
@@ -306,7 +308,9 @@ public final class CorpusReader {
                             var end = index
                             if end > lineStart && text[end - 1] == 0x0D { end -= 1 }
                             if end > lineStart {
-                                appendSentence(UnsafeBufferPointer(rebasing: text[lineStart..<end]), lineNumber: number)
+                                appendSentence(
+                                    UnsafeBufferPointer(rebasing: text[lineStart..<end]), lineNumber: number,
+                                    offset: offset)
                                 sentenceCount += 1
                             }
                             lineStart = index + 1

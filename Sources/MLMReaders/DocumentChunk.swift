@@ -14,6 +14,8 @@ public struct DocumentChunk: Sendable {
     public var sentenceEnds: [Int] = []
     /// The 1-based input line of each sentence.
     public var sentenceLines: [Int] = []
+    /// The input byte offset of each sentence's line (for JSON Lines, of the record's line).
+    public var sentenceOffsets: [Int] = []
     /// The documents, in input order.
     public var documents: [DocumentInfo] = []
     /// Documents the reader itself skipped (malformed JSON, …), with their locations.

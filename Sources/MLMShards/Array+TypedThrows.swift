@@ -13,3 +13,18 @@ extension Array where Element == UInt8 {
         return try outcome.get()
     }
 }
+
+extension Array where Element == UInt8 {
+    /// `withUnsafeMutableBytes` for closures with a typed `throws(ShardError)`.
+    /// - Parameter body: The closure to run over the bytes.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
+    mutating func withUnsafeMutableBytesThrowing<Result>(
+        _ body: (UnsafeMutableRawBufferPointer) throws(ShardError) -> Result
+    ) throws(ShardError) -> Result {
+        let outcome: Swift.Result<Result, ShardError> = withUnsafeMutableBytes { raw in
+            Swift.Result { () throws(ShardError) -> Result in try body(raw) }
+        }
+        return try outcome.get()
+    }
+}

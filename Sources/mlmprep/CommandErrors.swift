@@ -1,5 +1,6 @@
 import ArgumentParser
 import MLMReaders
+import MLMShards
 import MLMTokenizer
 #if canImport(Glibc)
 import Glibc
@@ -14,6 +15,8 @@ enum CommandErrors {
         } catch let error as ReaderError {
             fail("\(error)")
         } catch let error as TokenizerError {
+            fail("\(error)")
+        } catch let error as ShardError {
             fail("\(error)")
         } catch let error as ExitCode {
             throw error

@@ -1,7 +1,89 @@
 import ArgumentParser
+import Foundation
+import MLMCore
+import MLMPipeline
+import MLMReaders
+import MLMShards
+import MLMTokenizer
 
-/// `mlmprep tokenize`: streams text into a tokenized store.
+/// `mlmprep tokenize`: streams text into a tokenized store (DESIGN.md §3.3).
 struct TokenizeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tokenize", abstract: "Tokenize text into a store.")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "Tokenize text into a store that mask, pmi and inspect read.",
+        discussion: """
+            Plain text follows BERT's layout: one sentence per line, a blank line ends a document. The store \
+            holds zstd-compressed safetensors records (ids, flags, doc_offsets), a copy of vocab.txt, and \
+            manifest.json, written last. Counts add up: documents read = written + skipped (by reason).
+
+            Example: mlmprep tokenize corpus/*.txt --vocab vocab.txt -o tok/
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var tokenizerOptions: TokenizerOptions
+    @OptionGroup var runOptions: RunOptions
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The store directory to write.", valueName: "dir"))
+    var output: String
+
+    @Flag(help: "Replace an earlier run in the output directory.")
+    var overwrite = false
+
+    @Option(help: ArgumentHelp("Sentence boundaries: input lines, or ICU's sentence break iterator.", valueName: "lines|icu"))
+    var sentences: SentenceSource = .lines
+
+    @Option(help: ArgumentHelp("Invalid UTF-8: replace (U+FFFD, dropped by BERT), skip the document, or fail.", valueName: "replace|skip|fail"))
+    var invalidUTF8: InvalidUTF8Policy = .replace
+
+    @Option(help: ArgumentHelp("zstd level of the records.", valueName: "1-19"))
+    var level: Int32 = 3
+
+    @Option(help: ArgumentHelp("Largest uncompressed shard, in MiB.", valueName: "n"))
+    var maxShardMB = 64
+
+    func validate() throws {
+        if !(1...19).contains(level) { throw ValidationError("--level must be between 1 and 19 (got \(level))") }
+        if maxShardMB < 1 { throw ValidationError("--max-shard-mb must be at least 1 (got \(maxShardMB))") }
+    }
+
+    func run() throws {
+        try CommandErrors.reporting {
+            let (vocabulary, tokenizer) = try tokenizerOptions.load()
+            var settings = TokenizeJobSettings(inputs: try input.expandedPaths(), output: output)
+            settings.reader = input.readerOptions
+            settings.threads = runOptions.resolvedThreads
+            settings.compressionLevel = level
+            settings.maxShardBytes = maxShardMB << 20
+            settings.invalidUTF8 = invalidUTF8
+            settings.sentences = sentences
+            settings.overwrite = overwrite
+            var job = TokenizeJob(settings: settings, vocabulary: vocabulary, tokenizer: tokenizer)
+            let display = ProgressDisplay(enabled: !runOptions.quiet, label: "tokenize")
+            var warnings = WarningPrinter(quiet: runOptions.quiet)
+            job.progress = { display.update($0) }
+            job.report = { warnings.print($0) }
+            let result = try job.run()
+            display.finish()
+            warnings.finish()
+            let counts = result.counts
+            if let path = runOptions.statsJSON { try StatsFile.write(counts, seconds: result.seconds, to: path) }
+            if !runOptions.quiet {
+                let megabytes = Double(counts.bytesRead) / 1_000_000
+                let rate = result.seconds > 0 ? megabytes / result.seconds : 0
+                let unknownShare = counts.tokens > 0 ? 100 * Double(counts.unknownTokens) / Double(counts.tokens) : 0
+                Diagnostics.line(
+                    "tokenize: \(counts.documentsRead) documents read = \(counts.documentsWritten) written + "
+                        + "\(counts.documentsSkippedTotal) skipped\(Diagnostics.reasons(counts)); "
+                        + "\(counts.tokens) tokens (\(String(format: "%.3f", unknownShare))% [UNK]), "
+                        + "\(counts.sentences) sentences; \(String(format: "%.1f", megabytes)) MB in "
+                        + "\(String(format: "%.2f", result.seconds)) s (\(String(format: "%.1f", rate)) MB/s); "
+                        + "\(result.shards.count) shard(s) in \(output)")
+            }
+            precondition(counts.addsUp, "document counts do not add up: \(counts)")
+        }
+    }
 }
+
+extension SentenceSource: ExpressibleByArgument {}
+extension InvalidUTF8Policy: ExpressibleByArgument {}

@@ -1,0 +1,150 @@
+import MLMCore
+import MLMReaders
+import MLMShards
+import MLMTokenizer
+import MLMUnicode
+import MLMZstd
+
+/// One chunk after tokenizing: a compressed record (or none when every document was skipped) and counts.
+struct TokenizedChunk: Sendable {
+    /// The compressed record.
+    var frame: [UInt8]?
+    /// The record's uncompressed size.
+    var rawSize = 0
+    /// Documents in the record.
+    var documents = 0
+    /// Reader and tokenizer counts for the chunk.
+    var counts = RunCounts()
+    /// Skips and warnings, in input order.
+    var reports: [SkipReport] = []
+    /// A policy error (`--invalid-utf8 fail`) that must stop the run.
+    var failure: TokenizerError?
+}
+
+/// A worker's state for tokenizing chunks: its own encoder, sentence breaker and compressor.
+struct ChunkTokenizer {
+    private let encoder: BertEncoder
+    private let compressor: ZstdCompressor
+    private let breaker: SentenceBreaker?
+    private let idType: TensorDType
+    private let invalidUTF8: InvalidUTF8Policy
+
+    /// Creates a worker.
+    init(
+        vocabulary: Vocabulary, tables: BertCharacterTables, tokenizer: TokenizerSettings, idType: TensorDType,
+        invalidUTF8: InvalidUTF8Policy, sentences: SentenceSource, compressionLevel: Int32
+    ) throws {
+        encoder = BertEncoder(vocabulary: vocabulary, tables: tables, settings: tokenizer)
+        compressor = try ZstdCompressor(level: compressionLevel)
+        breaker = sentences == .icu ? try SentenceBreaker() : nil
+        self.idType = idType
+        self.invalidUTF8 = invalidUTF8
+    }
+
+    /// Tokenizes every document of a chunk and compresses the record.
+    func process(_ chunk: DocumentChunk) throws -> TokenizedChunk {
+        var result = TokenizedChunk()
+        result.counts = chunk.counts
+        result.reports = chunk.skipped
+        encoder.reset()
+        var documentOffsets: [Int64] = [0]
+        documentOffsets.reserveCapacity(chunk.documents.count + 1)
+        var sentenceCount = 0
+        try chunk.bytes.withUnsafeBufferPointer { bytes in
+            var firstSentence = 0
+            for document in chunk.documents {
+                let tokenStart = encoder.ids.count
+                let unknownBefore = encoder.unknownCount
+                let wordsBefore = encoder.wordCount
+                let sentencesBefore = sentenceCount
+                var invalid = 0
+                var invalidLocation: InputLocation?
+                for sentence in firstSentence..<document.sentenceEnd {
+                    let start = sentence == 0 ? 0 : chunk.sentenceEnds[sentence - 1]
+                    let text = UnsafeBufferPointer(rebasing: bytes[start..<chunk.sentenceEnds[sentence]])
+                    var pieces = [text.count]
+                    if let breaker { pieces = try breaker.sentenceEnds(text) }
+                    var pieceStart = 0
+                    for pieceEnd in pieces {
+                        let before = encoder.ids.count
+                        let report = encoder.encode(
+                            UnsafeBufferPointer(rebasing: text[pieceStart..<pieceEnd]), sentenceStart: true)
+                        if encoder.ids.count > before { sentenceCount += 1 }
+                        if report.invalidSequences > 0 {
+                            invalid += report.invalidSequences
+                            if invalidLocation == nil, let offset = report.firstInvalidOffset {
+                                invalidLocation = InputLocation(
+                                    file: document.location.file, line: chunk.sentenceLines[sentence],
+                                    byteOffset: chunk.sentenceOffsets[sentence] + pieceStart + offset)
+                            }
+                        }
+                        pieceStart = pieceEnd
+                    }
+                }
+                firstSentence = document.sentenceEnd
+                result.counts.invalidUTF8Sequences += invalid
+                if invalid > 0, let location = invalidLocation {
+                    switch invalidUTF8 {
+                    case .fail:
+                        result.failure = TokenizerError(
+                            .invalidUTF8,
+                            "invalid UTF-8 (\(invalid) sequence(s) in this document); fix the file, or pass "
+                                + "--invalid-utf8 replace (read as U+FFFD, dropped) or --invalid-utf8 skip",
+                            at: location)
+                        return
+                    case .skip:
+                        rollBack(to: tokenStart, unknown: unknownBefore, words: wordsBefore)
+                        sentenceCount = sentencesBefore
+                        result.counts.skip(.invalidUTF8)
+                        result.reports.append(
+                            SkipReport(
+                                location: location, reason: .invalidUTF8,
+                                detail: "\(invalid) invalid UTF-8 sequence(s), the first here"))
+                        continue
+                    case .replace:
+                        result.reports.append(
+                            SkipReport(
+                                location: location, reason: nil,
+                                detail: "\(invalid) invalid UTF-8 sequence(s) replaced by U+FFFD, the first here"))
+                    }
+                }
+                if encoder.ids.count == tokenStart {
+                    result.counts.skip(.empty)
+                    result.reports.append(
+                        SkipReport(location: document.location, reason: .empty, detail: "the document has no tokens"))
+                    continue
+                }
+                documentOffsets.append(Int64(encoder.ids.count))
+                result.documents += 1
+            }
+        }
+        if result.failure != nil { return result }
+        result.counts.documentsWritten += result.documents
+        result.counts.tokens += encoder.ids.count
+        result.counts.unknownTokens += encoder.unknownCount
+        result.counts.words += encoder.wordCount
+        result.counts.sentences += sentenceCount
+        guard result.documents > 0 else { return result }
+        let ids: Tensor
+        switch idType {
+        case .uint16: ids = try Tensor(name: "ids", values: encoder.ids.map { UInt16(truncatingIfNeeded: $0) })
+        default: ids = try Tensor(name: "ids", values: encoder.ids)
+        }
+        let record = SafetensorsRecord.encode([
+            ids,
+            try Tensor(name: "flags", values: encoder.flags),
+            try Tensor(name: "doc_offsets", values: documentOffsets),
+        ])
+        result.rawSize = record.count
+        result.frame = try compressor.compressFrame(record)
+        result.counts.records += 1
+        return result
+    }
+
+    private func rollBack(to tokenStart: Int, unknown: Int, words: Int) {
+        encoder.ids.removeSubrange(tokenStart...)
+        encoder.flags.removeSubrange(tokenStart...)
+        encoder.unknownCount = unknown
+        encoder.wordCount = words
+    }
+}

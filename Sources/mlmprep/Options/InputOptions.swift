@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import MLMCore
+import MLMReaders
+
+/// Input files and how to read them.
+struct InputOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Input files or globs; '-' reads standard input.", valueName: "files"))
+    var inputs: [String] = []
+
+    @Option(help: ArgumentHelp("Input format (default: by extension, .jsonl/.ndjson/.json → jsonl).", valueName: "txt|jsonl"))
+    var format: InputFormat?
+
+    @Option(help: ArgumentHelp("The JSON Lines field that holds the text.", valueName: "name"))
+    var field = "text"
+
+    @Option(help: ArgumentHelp("What ends a plain-text document.", valueName: "blank-line|line"))
+    var docBoundary: DocumentBoundary = .blankLine
+
+    @Option(help: ArgumentHelp("Skip documents with a line longer than this many bytes.", valueName: "n"))
+    var maxLineBytes = 16 << 20
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one input file (or '-' for standard input)") }
+        if maxLineBytes < 1024 { throw ValidationError("--max-line-bytes must be at least 1024 (got \(maxLineBytes))") }
+    }
+
+    /// The reader settings.
+    var readerOptions: ReaderOptions {
+        var options = ReaderOptions()
+        options.format = format
+        options.field = field
+        options.boundary = docBoundary
+        options.maxLineBytes = maxLineBytes
+        return options
+    }
+
+    /// Inputs with globs expanded (sorted), `-` kept.
+    /// - Throws: ``ReaderError`` when a glob matches nothing.
+    func expandedPaths() throws -> [String] {
+        var paths: [String] = []
+        for input in inputs {
+            if input == "-" || !input.contains(where: { "*?[".contains($0) }) {
+                paths.append(input)
+                continue
+            }
+            var result = glob_t()
+            defer { globfree(&result) }
+            let status = glob(input, 0, nil, &result)
+            if status != 0 {
+                throw ReaderError(
+                    .noMatch, "the pattern matches no file; check the path and quote it", at: InputLocation(file: input))
+            }
+            for index in 0..<Int(result.gl_pathc) {
+                if let path = result.gl_pathv[index] { paths.append(String(cString: path)) }
+            }
+        }
+        return paths
+    }
+}
+
+extension InputFormat: ExpressibleByArgument {}
+extension DocumentBoundary: ExpressibleByArgument {}
