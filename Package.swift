@@ -49,7 +49,7 @@ let package = Package(
         // MARK: - Tests
         .target(name: "MLMTestSupport", dependencies: ["MLMCore"], path: "Tests/MLMTestSupport"),
         .testTarget(name: "MLMZstdTests", dependencies: ["MLMZstd"]),
-        .testTarget(name: "MLMReadersTests", dependencies: ["MLMReaders", "MLMTestSupport"]),
+        .testTarget(name: "MLMReadersTests", dependencies: ["MLMReaders", "MLMZstd", "MLMTestSupport"]),
         .testTarget(name: "MLMTokenizerTests", dependencies: ["MLMTokenizer", "MLMTestSupport"]),
         .testTarget(name: "MLMShardsTests", dependencies: ["MLMShards", "MLMTestSupport"]),
         .testTarget(name: "MLMPrepTests", dependencies: ["MLMPipeline", "MLMTestSupport"]),

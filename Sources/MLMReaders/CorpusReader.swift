@@ -85,6 +85,7 @@ public final class CorpusReader {
         var lineNumber = 1
         var lineOffset = 0  // input offset of buffer[start]
         var discarding = false  // inside an over-long line
+        var discardedBytes = 0  // bytes of the current line already dropped
         var more = true
         while true {
             // Find the next newline at or after scanFrom.
@@ -96,7 +97,7 @@ public final class CorpusReader {
             if let newline {
                 var end = newline
                 if end > start && buffer[end - 1] == 0x0D { end -= 1 }
-                if discarding {
+                if discarding || end - start > options.maxLineBytes {
                     try body(nil, lineNumber, lineOffset)
                     discarding = false
                 } else {
@@ -104,7 +105,8 @@ public final class CorpusReader {
                         try body(UnsafeBufferPointer(rebasing: all[start..<end]), lineNumber, lineOffset)
                     }
                 }
-                lineOffset += newline + 1 - start
+                lineOffset += discardedBytes + newline + 1 - start
+                discardedBytes = 0
                 lineNumber += 1
                 start = newline + 1
                 scanFrom = start
@@ -113,11 +115,8 @@ public final class CorpusReader {
             scanFrom = buffer.count
             if buffer.count - start > options.maxLineBytes {
                 // Too long to keep: drop what we have of this line and remember to skip its document.
-                lineOffset += buffer.count - start
-                if !discarding {
-                    discarding = true
-                    lineOffset -= 0
-                }
+                discardedBytes += buffer.count - start
+                discarding = true
                 buffer.removeAll(keepingCapacity: true)
                 start = 0
                 scanFrom = 0
@@ -134,7 +133,7 @@ public final class CorpusReader {
             chunk.counts.bytesRead += buffer.count - before
         }
         // The last line, without a final newline.
-        if discarding {
+        if discarding || buffer.count - start > options.maxLineBytes {
             try body(nil, lineNumber, lineOffset)
         } else if start < buffer.count {
             var end = buffer.count

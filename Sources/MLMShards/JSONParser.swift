@@ -45,8 +45,12 @@ struct JSONParser {
     }
 
     private mutating func expect(_ literal: String, value: JSONValue) throws(ShardError) -> JSONValue {
+        let start = position
         for byte in literal.utf8 {
-            guard current == byte else { throw failure("expected '\(literal)'") }
+            guard current == byte else {
+                position = start
+                throw failure("expected '\(literal)'")
+            }
             position += 1
         }
         return value

@@ -24,6 +24,7 @@ public final class StreamFrameReader {
     public private(set) var recordsRead = 0
 
     private var buffer: [UInt8] = []
+    private var readBuffer: [UInt8] = []
     private var start = 0
     private var consumedBeforeBuffer = 0
     private var endOfInput = false
@@ -183,19 +184,16 @@ public final class StreamFrameReader {
                 buffer.removeFirst(start)
                 start = 0
             }
-            let old = buffer.count
-            let chunk = max(Self.readSize, count - old)
-            buffer.append(contentsOf: repeatElement(0, count: chunk))
+            if readBuffer.isEmpty { readBuffer = [UInt8](repeating: 0, count: Self.readSize) }
             let got: Int
             do {
-                got = try buffer.withUnsafeMutableBytesThrowing { raw throws(ShardError) in
-                    try POSIX.read(fileDescriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[old...]), path: name)
+                got = try readBuffer.withUnsafeMutableBytesThrowing { raw throws(ShardError) in
+                    try POSIX.read(fileDescriptor, into: raw, path: name)
                 }
             } catch {
-                buffer.removeLast(chunk)
-                throw error.locating(byteOffset: consumedBeforeBuffer + old)
+                throw error.locating(byteOffset: consumedBeforeBuffer + buffer.count)
             }
-            buffer.removeLast(chunk - got)
+            buffer.append(contentsOf: readBuffer[0..<got])
             if got == 0 { endOfInput = true }
         }
         return true

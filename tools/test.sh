@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of mlmprep: set-up (tools/setup.sh), the Swift tests, and the Python interoperability and
+# parity tests that run the real reference libraries (tokenizers, safetensors, numpy, zstandard, zstd).
+# Usage: tools/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/setup.sh
+export MLMPREP_PYTHON="$PWD/.venv/bin/python"
+export MLMPREP_BERT_VOCAB="$PWD/.venv/bert-base-uncased/vocab.txt"
+export MLMPREP_BERT_TOKENIZER="$PWD/.venv/bert-base-uncased/tokenizer.json"
+
+echo "== swift build"
+swift build
+export MLMPREP_BIN="$PWD/.build/debug/mlmprep"
+
+echo "== swift test"
+set +e
+swift test
+swift_status=$?
+set -e
+
+echo "== character tables against the installed tokenizers"
+.venv/bin/python tools/unicode/verify_model.py --quick
+
+echo "== python tests (reference libraries)"
+set +e
+PYTHONPATH=tools/python .venv/bin/python -m pytest -q tools/python/tests
+py_status=$?
+set -e
+if [ "$swift_status" -ne 0 ] || [ "$py_status" -ne 0 ]; then
+    echo "FAILED: swift test exit $swift_status, pytest exit $py_status"
+    exit 1
+fi
+echo "all tests passed"
