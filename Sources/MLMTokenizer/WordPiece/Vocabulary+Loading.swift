@@ -20,19 +20,20 @@ extension Vocabulary {
                 .badVocabulary, "cannot read the vocabulary: \(Self.reason(error)); check --vocab",
                 at: .init(file: path))
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard String(data: data, encoding: .utf8) != nil else {
             throw TokenizerError(
                 .badVocabulary, "the vocabulary is not valid UTF-8; a vocab.txt holds one UTF-8 token per line",
                 at: .init(file: path))
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            var token = Substring(line)
-            while let last = token.unicodeScalars.last, last.properties.isWhitespace {
-                token = Substring(token.unicodeScalars.dropLast())
-            }
-            return String(token)
+        // Split on the byte \n (Swift's Character would treat \r\n as one), drop a trailing \r, then trim
+        // trailing white space as Rust's `trim_end` does.
+        var pieces = Array(data).split(separator: 0x0A, omittingEmptySubsequences: false)
+        if data.last == 0x0A { pieces.removeLast() }
+        let lines = pieces.map { piece -> String in
+            var scalars = String(decoding: piece, as: UTF8.self).unicodeScalars[...]
+            while let last = scalars.last, last.properties.isWhitespace { scalars = scalars.dropLast() }
+            return String(String.UnicodeScalarView(scalars))
         }
-        if text.hasSuffix("\n") { lines.removeLast() }
         if lines.isEmpty {
             throw TokenizerError(.badVocabulary, "the vocabulary is empty", at: .init(file: path))
         }

@@ -20,8 +20,8 @@ struct EncodeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Encode every line of this file ('-' for stdin).", valueName: "file"))
     var file: String?
 
-    @Option(help: "What to print: tokens, ids or both.")
-    var show: Show = .both
+    @Option(help: "What to print: tokens, ids or both (default: ids with --file, both otherwise).")
+    var show: Show?
 
     @OptionGroup var tokenizerOptions: TokenizerOptions
 
@@ -62,7 +62,7 @@ struct EncodeCommand: ParsableCommand {
     }
 
     private func format(_ ids: [UInt32], _ vocabulary: Vocabulary) -> String {
-        switch show {
+        switch show ?? (file == nil ? .both : .ids) {
         case .ids: return ids.map(String.init).joined(separator: " ")
         case .tokens: return ids.map { vocabulary.tokens[Int($0)] }.joined(separator: " ")
         case .both: return ids.map { "\(vocabulary.tokens[Int($0)])/\($0)" }.joined(separator: " ")
