@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Thin wrappers over the POSIX file calls the shard code needs, retrying on `EINTR` and turning failures into
@@ -17,14 +17,18 @@ enum POSIX {
     static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws(ShardError) -> Int32 {
         while true {
             #if canImport(Glibc)
-            let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+                let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
             #else
-            let fd = Darwin.open(path, flags | O_CLOEXEC, mode)
+                let fd = Darwin.open(path, flags | O_CLOEXEC, mode)
             #endif
             if fd >= 0 { return fd }
             if errno == EINTR { continue }
             let reading = flags & (O_WRONLY | O_RDWR) == 0
-            throw ShardError.system(reading ? "cannot open for reading" : "cannot create", path: path, errorNumber: errno)
+            throw ShardError.system(
+                reading ? "cannot open for reading" : "cannot create",
+                path: path,
+                errorNumber: errno
+            )
         }
     }
 
@@ -39,12 +43,16 @@ enum POSIX {
         var remaining = bytes.count
         while remaining > 0 {
             #if canImport(Glibc)
-            let written = Glibc.write(fd, base, remaining)
+                let written = Glibc.write(fd, base, remaining)
             #else
-            let written = Darwin.write(fd, base, remaining)
+                let written = Darwin.write(fd, base, remaining)
             #endif
             if written < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    waitUntilReady(fd, events: Int16(POLLOUT))
+                    continue
+                }
                 throw ShardError.system("cannot write", path: path, errorNumber: errno)
             }
             base += written
@@ -72,14 +80,27 @@ enum POSIX {
     static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(ShardError) -> Int {
         while true {
             #if canImport(Glibc)
-            let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
+                let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
             #else
-            let count = Darwin.read(fd, buffer.baseAddress, buffer.count)
+                let count = Darwin.read(fd, buffer.baseAddress, buffer.count)
             #endif
             if count >= 0 { return count }
-            if errno == EINTR || errno == EAGAIN { continue }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK {
+                waitUntilReady(fd, events: Int16(POLLIN))
+                continue
+            }
             throw ShardError.system("cannot read", path: path, errorNumber: errno)
         }
+    }
+
+    /// Blocks until a non-blocking descriptor is ready (used when a pipe left in non-blocking mode says `EAGAIN`).
+    /// - Parameters:
+    ///   - fd: The file descriptor.
+    ///   - events: `POLLIN` or `POLLOUT`.
+    private static func waitUntilReady(_ fd: Int32, events: Int16) {
+        var request = pollfd(fd: fd, events: events, revents: 0)
+        _ = poll(&request, 1, -1)
     }
 
     /// Reads exactly `count` bytes at `offset`.
@@ -97,9 +118,9 @@ enum POSIX {
         result.withUnsafeMutableBytes { buffer in
             while done < count {
                 #if canImport(Glibc)
-                let got = Glibc.pread(fd, buffer.baseAddress.map { $0 + done }, count - done, off_t(offset + done))
+                    let got = Glibc.pread(fd, buffer.baseAddress.map { $0 + done }, count - done, off_t(offset + done))
                 #else
-                let got = Darwin.pread(fd, buffer.baseAddress.map { $0 + done }, count - done, off_t(offset + done))
+                    let got = Darwin.pread(fd, buffer.baseAddress.map { $0 + done }, count - done, off_t(offset + done))
                 #endif
                 if got < 0 {
                     if errno == EINTR { continue }
@@ -142,9 +163,9 @@ enum POSIX {
     static func fsync(_ fd: Int32, path: String) throws(ShardError) {
         while true {
             #if canImport(Glibc)
-            let result = Glibc.fsync(fd)
+                let result = Glibc.fsync(fd)
             #else
-            let result = Darwin.fsync(fd)
+                let result = Darwin.fsync(fd)
             #endif
             if result == 0 { return }
             if errno == EINTR { continue }
@@ -161,9 +182,9 @@ enum POSIX {
     /// - Throws: ``ShardError`` (`io`) when the close reports a deferred write error.
     static func close(_ fd: Int32, path: String) throws(ShardError) {
         #if canImport(Glibc)
-        let result = Glibc.close(fd)
+            let result = Glibc.close(fd)
         #else
-        let result = Darwin.close(fd)
+            let result = Darwin.close(fd)
         #endif
         if result != 0 && errno != EINTR {
             throw ShardError.system("cannot close", path: path, errorNumber: errno)
@@ -177,9 +198,9 @@ enum POSIX {
     /// - Throws: ``ShardError`` (`io`) naming the destination.
     static func rename(_ source: String, to destination: String) throws(ShardError) {
         #if canImport(Glibc)
-        let result = Glibc.rename(source, destination)
+            let result = Glibc.rename(source, destination)
         #else
-        let result = Darwin.rename(source, destination)
+            let result = Darwin.rename(source, destination)
         #endif
         if result != 0 {
             throw ShardError.system("cannot rename \(source) to it", path: destination, errorNumber: errno)

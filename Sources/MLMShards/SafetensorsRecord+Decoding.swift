@@ -25,7 +25,8 @@ extension SafetensorsRecord {
         guard 8 + headerLength <= bytes.count else {
             throw ShardError(
                 .truncated,
-                "invalid safetensors record: the header length \(headerLength) runs past the end of the \(bytes.count)-byte record"
+                "invalid safetensors record: the header length \(headerLength) runs past the end of the "
+                    + "\(bytes.count)-byte record"
             )
         }
         let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + headerLength)])
@@ -57,7 +58,8 @@ extension SafetensorsRecord {
         for entry in entries {
             guard entry.begin == position, entry.end >= entry.begin else {
                 throw invalid(
-                    "the data_offsets [\(entry.begin), \(entry.end)] of tensor '\(entry.name)' leave a hole or overlap another tensor (data so far ends at \(position))"
+                    "the data_offsets [\(entry.begin), \(entry.end)] of tensor '\(entry.name)' leave a hole or "
+                        + "overlap another tensor (data so far ends at \(position))"
                 )
             }
             let count: Int
@@ -69,7 +71,8 @@ extension SafetensorsRecord {
             let (size, overflow) = count.multipliedReportingOverflow(by: entry.dtype.itemSize)
             guard !overflow, size == entry.end - entry.begin else {
                 throw invalid(
-                    "tensor '\(entry.name)' has shape \(entry.shape) and dtype \(entry.dtype.rawValue) but data_offsets [\(entry.begin), \(entry.end)] span \(entry.end - entry.begin) bytes"
+                    "tensor '\(entry.name)' has shape \(entry.shape) and dtype \(entry.dtype.rawValue) but "
+                        + "data_offsets [\(entry.begin), \(entry.end)] span \(entry.end - entry.begin) bytes"
                 )
             }
             position = entry.end
@@ -79,7 +82,8 @@ extension SafetensorsRecord {
             let code: ShardError.Code = !overflow && expected > bytes.count ? .truncated : .invalidRecord
             throw ShardError(
                 code,
-                "invalid safetensors record: the header describes \(position) bytes of data, so the record should be \(overflow ? "larger" : "\(expected) bytes") but it is \(bytes.count)"
+                "invalid safetensors record: the header describes \(position) bytes of data, so the record should "
+                    + "be \(overflow ? "larger" : "\(expected) bytes") but it is \(bytes.count)"
             )
         }
 

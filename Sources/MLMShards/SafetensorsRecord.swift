@@ -39,7 +39,10 @@ public enum SafetensorsRecord {
             return left.name.utf8.lexicographicallyPrecedes(right.name.utf8)
         }
         for index in ordered.indices.dropFirst() {
-            precondition(ordered[index].name != ordered[index - 1].name, "duplicate tensor name '\(ordered[index].name)'")
+            precondition(
+                ordered[index].name != ordered[index - 1].name,
+                "duplicate tensor name '\(ordered[index].name)'"
+            )
         }
         precondition(!ordered.contains { $0.name == metadataKey }, "a tensor cannot be named \(metadataKey)")
 

@@ -21,7 +21,9 @@ extension SeekTable {
         guard magic == ZstdMagic.seekTableFooter else {
             throw ShardError(
                 .invalidSeekTable,
-                "the file does not end with a zstd seek table (footer magic is 0x\(String(magic, radix: 16)), expected 0x8f92eab1); it is truncated or was not written by mlmprep: re-run the command that wrote it"
+                "the file does not end with a zstd seek table (footer magic is 0x\(String(magic, radix: 16)), "
+                    + "expected 0x8f92eab1); it is truncated or was not written by mlmprep: re-run the command that "
+                    + "wrote it"
             )
         }
         let count = Int(UInt32(littleEndian: footer.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
@@ -49,7 +51,8 @@ extension SeekTable {
         guard footer.tableSize == table.count else {
             throw ShardError(
                 .invalidSeekTable,
-                "the seek table should be \(footer.tableSize) bytes for \(footer.count) entries but \(table.count) were given"
+                "the seek table should be \(footer.tableSize) bytes for \(footer.count) entries but "
+                    + "\(table.count) were given"
             )
         }
         let magic = UInt32(littleEndian: table.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
@@ -57,7 +60,8 @@ extension SeekTable {
         guard magic == ZstdMagic.seekTableFrame, frameSize == table.count - frameHeaderSize else {
             throw ShardError(
                 .invalidSeekTable,
-                "the seek table's skippable-frame header is damaged (magic 0x\(String(magic, radix: 16)), size \(frameSize), expected 0x184d2a5e and \(table.count - frameHeaderSize))"
+                "the seek table's skippable-frame header is damaged (magic 0x\(String(magic, radix: 16)), size "
+                    + "\(frameSize), expected 0x184d2a5e and \(table.count - frameHeaderSize))"
             )
         }
         var entries: [Entry] = []
@@ -76,7 +80,9 @@ extension SeekTable {
         guard total + table.count == fileSize else {
             throw ShardError(
                 .invalidSeekTable,
-                "the seek table lists \(footer.count) frames totalling \(total) bytes, which with the \(table.count)-byte table makes \(total + table.count) bytes, but the file has \(fileSize); the file is damaged or was modified: re-run the command that wrote it"
+                "the seek table lists \(footer.count) frames totalling \(total) bytes, which with the "
+                    + "\(table.count)-byte table makes \(total + table.count) bytes, but the file has \(fileSize); the "
+                    + "file is damaged or was modified: re-run the command that wrote it"
             )
         }
         return SeekTable(entries: entries)
@@ -91,17 +97,22 @@ extension SeekTable {
         guard file.count >= frameHeaderSize + footerSize else {
             throw ShardError(
                 .truncated,
-                "the file is \(file.count) bytes long, too short to end with a seek table; it is truncated: re-run the command that wrote it"
+                "the file is \(file.count) bytes long, too short to end with a seek table; it is truncated: "
+                    + "re-run the command that wrote it"
             )
         }
         let footer = try decodeFooter(UnsafeRawBufferPointer(rebasing: file[(file.count - footerSize)...]))
         guard footer.tableSize <= file.count else {
             throw ShardError(
                 .invalidSeekTable,
-                "the seek table claims \(footer.count) entries (\(footer.tableSize) bytes) but the file has only \(file.count) bytes; it is damaged"
+                "the seek table claims \(footer.count) entries (\(footer.tableSize) bytes) but the file has only "
+                    + "\(file.count) bytes; it is damaged"
             )
         }
-        return try decode(table: UnsafeRawBufferPointer(rebasing: file[(file.count - footer.tableSize)...]), fileSize: file.count)
+        return try decode(
+            table: UnsafeRawBufferPointer(rebasing: file[(file.count - footer.tableSize)...]),
+            fileSize: file.count
+        )
     }
 
     /// Decodes the seek table at the end of a complete shard held in an array.

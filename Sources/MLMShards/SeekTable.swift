@@ -64,7 +64,8 @@ public struct SeekTable: Sendable, Hashable {
         else {
             throw ShardError(
                 .tooLarge,
-                "a frame of \(compressedSize) bytes holding \(decompressedSize) bytes does not fit the seek table's 32-bit sizes; use smaller batches"
+                "a frame of \(compressedSize) bytes holding \(decompressedSize) bytes does not fit the seek "
+                    + "table's 32-bit sizes; use smaller batches"
             )
         }
         entries.append(Entry(compressedSize: compressed, decompressedSize: decompressed))

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import MLMZstd
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads records from one shard file by index, through its seek table.
 ///
@@ -42,18 +43,25 @@ public final class ShardReader {
             guard size >= SeekTable.frameHeaderSize + SeekTable.footerSize else {
                 throw ShardError(
                     .truncated,
-                    "the file is only \(size) bytes long, too short for a shard with its seek table; it is truncated or empty: re-run the command that wrote it",
+                    "the file is only \(size) bytes long, too short for a shard with its seek table; it is "
+                        + "truncated or empty: re-run the command that wrote it",
                     path: path
                 )
             }
-            let footerBytes = try POSIX.pread(fd, count: SeekTable.footerSize, offset: size - SeekTable.footerSize, path: path)
+            let footerBytes = try POSIX.pread(
+                fd,
+                count: SeekTable.footerSize,
+                offset: size - SeekTable.footerSize,
+                path: path
+            )
             let footer = try footerBytes.withUnsafeBytesThrowing { raw throws(ShardError) in
                 try SeekTable.decodeFooter(raw)
             }
             guard footer.tableSize <= size else {
                 throw ShardError(
                     .invalidSeekTable,
-                    "the seek table claims \(footer.count) frames, more than a \(size)-byte file can hold; the file is damaged: re-run the command that wrote it"
+                    "the seek table claims \(footer.count) frames, more than a \(size)-byte file can hold; the "
+                        + "file is damaged: re-run the command that wrote it"
                 )
             }
             let tableBytes = try POSIX.pread(fd, count: footer.tableSize, offset: size - footer.tableSize, path: path)
@@ -94,7 +102,12 @@ public final class ShardReader {
             )
         }
         do {
-            return try POSIX.pread(fd, count: Int(seekTable.entries[index].compressedSize), offset: offsets[index], path: path)
+            return try POSIX.pread(
+                fd,
+                count: Int(seekTable.entries[index].compressedSize),
+                offset: offsets[index],
+                path: path
+            )
         } catch {
             throw error.locating(recordIndex: index)
         }
@@ -146,12 +159,23 @@ public final class ShardReader {
         }
     }
 
-    private func decode(_ frame: UnsafeRawBufferPointer, entry: SeekTable.Entry, index: Int) throws(ShardError) -> [UInt8] {
+    private func decode(_ frame: UnsafeRawBufferPointer, entry: SeekTable.Entry, index: Int) throws(ShardError)
+        -> [UInt8]
+    {
         let advice = "the shard is damaged: re-run the command that wrote it (mlmprep verify lists every damaged shard)"
         func damaged(_ what: String, _ underlying: (any Error)? = nil) -> ShardError {
-            ShardError(.corruptFrame, "\(what); \(advice)", path: path, recordIndex: index, byteOffset: offsets[index], underlying: underlying)
+            ShardError(
+                .corruptFrame,
+                "\(what); \(advice)",
+                path: path,
+                recordIndex: index,
+                byteOffset: offsets[index],
+                underlying: underlying
+            )
         }
-        if frame.count >= 4, UInt32(littleEndian: frame.loadUnaligned(as: UInt32.self)) & 0xFFFF_FFF0 == ZstdMagic.skippableFrameBase {
+        if frame.count >= 4,
+            UInt32(littleEndian: frame.loadUnaligned(as: UInt32.self)) & 0xFFFF_FFF0 == ZstdMagic.skippableFrameBase
+        {
             throw damaged("this frame is a skippable frame, not a record; the file was not written by mlmprep")
         }
         do {

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import MLMZstd
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes one shard file: compressed frames, then the seek table, published atomically.
 ///
@@ -163,7 +164,8 @@ public final class ShardWriter {
             guard size == frame.count, content == rawSize else {
                 throw ShardError(
                     .invalidArgument,
-                    "the frame to append is \(frame.count) bytes holding \(content) bytes, but its first frame ends at \(size) and the caller said \(rawSize) bytes: append exactly one frame per record",
+                    "the frame to append is \(frame.count) bytes holding \(content) bytes, but its first frame "
+                        + "ends at \(size) and the caller said \(rawSize) bytes: append exactly one frame per record",
                     path: path,
                     recordIndex: recordIndex
                 )

@@ -60,7 +60,11 @@ public final class StreamFrameReader {
                 try skip(8 + payloadSize, frameStart: frameStart)
             case .data(let headerSize, let contentSize, let hasChecksum):
                 if let contentSize, contentSize > maximumRecordSize {
-                    throw failure(.tooLarge, "the frame announces \(contentSize) bytes, more than the limit of \(maximumRecordSize)", at: frameStart)
+                    throw failure(
+                        .tooLarge,
+                        "the frame announces \(contentSize) bytes, more than the limit of \(maximumRecordSize)",
+                        at: frameStart
+                    )
                 }
                 let limit = maximumRecordSize + maximumRecordSize / 64 + (1 << 20)
                 var length = headerSize
@@ -77,7 +81,12 @@ public final class StreamFrameReader {
                     case .success(let (isLast, contentSize)):
                         length += ZstdFrameHeader.blockHeaderSize + contentSize
                         guard length <= limit else {
-                            throw failure(.tooLarge, "the frame is larger than \(limit) bytes; the stream is damaged or holds records over the limit", at: frameStart)
+                            throw failure(
+                                .tooLarge,
+                                "the frame is larger than \(limit) bytes; the stream is damaged or holds records "
+                                    + "over the limit",
+                                at: frameStart
+                            )
                         }
                         if isLast {
                             if hasChecksum { length += 4 }
@@ -133,12 +142,18 @@ public final class StreamFrameReader {
             guard try fill(needed) else {
                 throw truncated(frameStart: frameStart)
             }
-            let result = buffer.withUnsafeBytes { ZstdFrameHeader.parse(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+            let result = buffer.withUnsafeBytes {
+                ZstdFrameHeader.parse(UnsafeRawBufferPointer(rebasing: $0[start...]))
+            }
             switch result {
             case .success(let header): return header
             case .failure(.needBytes(let count)): needed = count
             case .failure(let reason):
-                throw failure(.corruptFrame, "\(Self.describe(reason)); this is not a stream of mlmprep frames (or it is damaged)", at: frameStart)
+                throw failure(
+                    .corruptFrame,
+                    "\(Self.describe(reason)); this is not a stream of mlmprep frames (or it is damaged)",
+                    at: frameStart
+                )
             }
         }
     }
@@ -157,7 +172,8 @@ public final class StreamFrameReader {
     private func truncated(frameStart: Int) -> ShardError {
         failure(
             .truncated,
-            "the stream ended inside a frame (\(buffer.count - start) bytes of it arrived); the writer was interrupted or the data was cut short",
+            "the stream ended inside a frame (\(buffer.count - start) bytes of it arrived); the writer was "
+                + "interrupted or the data was cut short",
             at: frameStart
         )
     }

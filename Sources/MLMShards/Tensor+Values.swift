@@ -20,9 +20,9 @@ extension Tensor {
         }
         let bytes: [UInt8]
         #if _endian(little)
-        bytes = values.withUnsafeBytes { Array($0) }
+            bytes = values.withUnsafeBytes { Array($0) }
         #else
-        bytes = values.map(\.byteSwappedForTensor).withUnsafeBytes { Array($0) }
+            bytes = values.map(\.byteSwappedForTensor).withUnsafeBytes { Array($0) }
         #endif
         try self.init(name: name, dtype: Element.tensorDType, shape: shape, data: bytes)
     }
@@ -58,9 +58,9 @@ extension Tensor {
             initialized = count
         }
         #if _endian(little)
-        return result
+            return result
         #else
-        return result.map(\.byteSwappedForTensor)
+            return result.map(\.byteSwappedForTensor)
         #endif
     }
 }

@@ -30,7 +30,8 @@ public struct Tensor: Sendable, Hashable {
         guard !overflow, bytes == data.count else {
             throw ShardError(
                 .invalidTensor,
-                "tensor '\(name)' of shape \(shape) and dtype \(dtype.rawValue) needs \(overflow ? "too many" : "\(bytes)") bytes, but \(data.count) were given"
+                "tensor '\(name)' of shape \(shape) and dtype \(dtype.rawValue) needs "
+                    + "\(overflow ? "too many" : "\(bytes)") bytes, but \(data.count) were given"
             )
         }
         self.name = name

@@ -27,7 +27,8 @@ enum ZstdFrameHeader: Equatable {
         guard Array(bytes.prefix(4)) == ZstdMagic.frameBytes else {
             return .failure(
                 .invalid(
-                    "bytes \(bytes.prefix(4).map { String($0, radix: 16) }.joined(separator: " ")) are not a zstd frame magic number"
+                    "bytes \(bytes.prefix(4).map { String($0, radix: 16) }.joined(separator: " ")) are not a zstd "
+                        + "frame magic number"
                 )
             )
         }

@@ -50,7 +50,9 @@ import Testing
     }
 
     @Test func parsesEscapesAndNumbers() throws {
-        let value = try JSONValue.parse(#" { "k" : ["\u00e9\ud83d\ude00\/\n", -0, 12, 1.5e2, 1E-2, 99999999999999999999] } "#)
+        let value = try JSONValue.parse(
+            #" { "k" : ["\u00e9\ud83d\ude00\/\n", -0, 12, 1.5e2, 1E-2, 99999999999999999999] } "#
+        )
         #expect(
             value == ["k": ["é😀/\n", 0, 12, 150.0, 0.01, 1e20]]
         )

@@ -7,7 +7,11 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let summary = ShardSummary(
-            file: "shard-00000.mlmb.zst", records: 3, sequences: 96, compressedBytes: 1234, rawBytes: 5678,
+            file: "shard-00000.mlmb.zst",
+            records: 3,
+            sequences: 96,
+            compressedBytes: 1234,
+            rawBytes: 5678,
             sha256: String(repeating: "a", count: 64)
         )
         let manifest: JSONValue = [

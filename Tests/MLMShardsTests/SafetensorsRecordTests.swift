@@ -57,7 +57,9 @@ import Testing
         cases.append(
             Case(
                 label: "name order within a dtype",
-                tensors: try ["é", "~", "a", "_", "B", "aa", "a b", "Z9", "😀", "a\u{0}"].map { try tensor($0, .uint8, [3]) },
+                tensors: try ["é", "~", "a", "_", "B", "aa", "a b", "Z9", "😀", "a\u{0}"].map {
+                    try tensor($0, .uint8, [3])
+                },
                 metadata: nil
             )
         )
@@ -65,7 +67,8 @@ import Testing
             Case(
                 label: "scalar and zero-size tensors",
                 tensors: [
-                    try tensor("scalar", .int32, []), try tensor("empty", .int32, [0]), try tensor("hollow", .uint16, [2, 0, 3]),
+                    try tensor("scalar", .int32, []), try tensor("empty", .int32, [0]),
+                    try tensor("hollow", .uint16, [2, 0, 3]),
                 ],
                 metadata: ["k": ""]
             )
@@ -133,7 +136,9 @@ import Testing
                 ])
             }
             let metadata: JSONValue =
-                testCase.metadata.map { .object($0.sorted { $0.key < $1.key }.map { (key: $0.key, value: .string($0.value)) }) }
+                testCase.metadata.map {
+                    .object($0.sorted { $0.key < $1.key }.map { (key: $0.key, value: .string($0.value)) })
+                }
                 ?? .null
             specs.append([
                 "tensors": .array(tensors), "metadata": metadata,
@@ -206,10 +211,18 @@ import Testing
     }
 
     @Test(arguments: [
-        ("duplicate tensor", #"{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"a":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}"#, 4),
+        (
+            "duplicate tensor",
+            #"{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"a":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}"#,
+            4
+        ),
         ("metadata not strings", #"{"__metadata__":{"k":1},"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}"#, 2),
         ("hole", #"{"a":{"dtype":"U8","shape":[2],"data_offsets":[1,3]}}"#, 3),
-        ("overlap", #"{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[2],"data_offsets":[1,3]}}"#, 3),
+        (
+            "overlap",
+            #"{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[2],"data_offsets":[1,3]}}"#,
+            3
+        ),
         ("extra data", #"{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}"#, 3),
         ("short data", #"{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}"#, 1),
         ("size mismatch", #"{"a":{"dtype":"U16","shape":[2],"data_offsets":[0,2]}}"#, 2),
@@ -241,17 +254,22 @@ import Testing
             let (tensors, _) = try SafetensorsRecord.decode(Self.record(header: header, data: [1, 2]))
             #expect(tensors.map(\.name) == ["a"])
         }
-        let zero = #"{"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0]},"b":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}"#
+        let zero =
+            #"{"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0]},"b":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}"#
         #expect(try SafetensorsRecord.decode(Self.record(header: zero)).tensors.count == 2)
     }
 
     @Test func rejectsBadHeaderLengths() {
         #expect(throws: ShardError.self) { try SafetensorsRecord.decode([0, 0]) }
-        #expect(throws: ShardError.self) { try SafetensorsRecord.decode(Self.record(header: "{}", declaredLength: 100)) }
+        #expect(throws: ShardError.self) {
+            try SafetensorsRecord.decode(Self.record(header: "{}", declaredLength: 100))
+        }
         #expect(throws: ShardError.self) {
             try SafetensorsRecord.decode(Self.record(header: "{}", declaredLength: 100_000_001))
         }
-        #expect(throws: ShardError.self) { try SafetensorsRecord.decode(Self.record(header: "{}", declaredLength: .max)) }
+        #expect(throws: ShardError.self) {
+            try SafetensorsRecord.decode(Self.record(header: "{}", declaredLength: .max))
+        }
         var invalidUTF8 = Self.record(header: #"{"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#, data: [0])
         invalidUTF8[10] = 0xFF
         #expect(throws: ShardError.self) { try SafetensorsRecord.decode(invalidUTF8) }

@@ -25,7 +25,9 @@ import Testing
         let sink: any FrameSink = StdoutFrameSink(fileDescriptor: fd, name: path)
         let records = try (0..<3).map { try sampleRecord(index: $0) }
         let frames = try records.map { try compressedFrame($0) }
-        for (frame, record) in zip(frames, records) { try sink.append(frame: frame, rawSize: record.count, sequences: 2) }
+        for (frame, record) in zip(frames, records) {
+            try sink.append(frame: frame, rawSize: record.count, sequences: 2)
+        }
         #expect(try sink.finish().isEmpty)
         close(fd)
         #expect(try readBytes(path) == frames.flatMap { $0 })

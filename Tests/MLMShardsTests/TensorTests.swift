@@ -25,7 +25,9 @@ import Testing
     }
 
     @Test func rejectsMismatches() throws {
-        #expect(throws: ShardError.self) { try Tensor(name: "x", shape: [2, 3], values: [Int32](repeating: 0, count: 5)) }
+        #expect(throws: ShardError.self) {
+            try Tensor(name: "x", shape: [2, 3], values: [Int32](repeating: 0, count: 5))
+        }
         #expect(throws: ShardError.self) { try Tensor(name: "x", dtype: .int32, shape: [2], data: [0, 0, 0]) }
         #expect(throws: ShardError.self) { try Tensor(name: "x", dtype: .uint8, shape: [-1], data: []) }
         let tensor = try Tensor(name: "x", values: [Int32(1)])
