@@ -39,10 +39,12 @@ public final class BertEncoder {
     public var wordCount = 0
 
     private let tables: BertCharacterTables
-    private let properties: [UInt8]
-    private let asciiClass: [UInt8]  // 0 word, 1 white space, 2 removed, 3 punctuation
-    private let asciiMap: [UInt8]
-    private let specialFirstByte: [Bool]
+    private let properties: UnsafeMutablePointer<UInt8>  // a copy of tables.properties, 0x110000 bytes
+    private let asciiClass: UnsafeMutablePointer<UInt8>  // 0 word, 1 white space, 2 removed, 3 punctuation
+    private let asciiMap: UnsafeMutablePointer<UInt8>
+    private let specialFirstByte: UnsafeMutablePointer<Bool>
+    private let wordStarts: ByteKeyTable
+    private let continuations: ByteKeyTable
     private let strip: Bool
     private let lowercase: Bool
     private let cleanText: Bool
@@ -66,7 +68,10 @@ public final class BertEncoder {
         self.vocabulary = vocabulary
         self.tables = tables
         self.settings = settings
-        self.properties = tables.properties
+        self.properties = .allocate(capacity: tables.properties.count)
+        self.properties.initialize(from: tables.properties, count: tables.properties.count)
+        self.wordStarts = vocabulary.wordStarts
+        self.continuations = vocabulary.continuations
         self.strip = settings.normalizer.stripsAccents
         self.lowercase = settings.normalizer.lowercase
         self.cleanText = settings.normalizer.cleanText
@@ -89,11 +94,15 @@ public final class BertEncoder {
                 map[byte] = UInt8(truncatingIfNeeded: tables.mappingStorage[range.lowerBound])
             }
         }
-        self.asciiClass = classes
-        self.asciiMap = map
-        var first = [Bool](repeating: false, count: 256)
-        for special in vocabulary.specialTokens where !special.text.isEmpty { first[Int(special.text[0])] = true }
-        self.specialFirstByte = first
+        self.asciiClass = .allocate(capacity: 128)
+        self.asciiClass.initialize(from: classes, count: 128)
+        self.asciiMap = .allocate(capacity: 128)
+        self.asciiMap.initialize(from: map, count: 128)
+        self.specialFirstByte = .allocate(capacity: 256)
+        self.specialFirstByte.initialize(repeating: false, count: 256)
+        for special in vocabulary.specialTokens where !special.text.isEmpty {
+            self.specialFirstByte[Int(special.text[0])] = true
+        }
         // A word that can still be looked up holds at most maxChars characters, each at most 4 bytes,
         // times 3 for lower-case expansions; longer words only count characters.
         self.wordCapacity = min(max(settings.maxInputCharsPerWord, 1), 1 << 20) * 12 + 16
@@ -101,7 +110,13 @@ public final class BertEncoder {
         self.pending.reserveCapacity(32)
     }
 
-    deinit { word.deallocate() }
+    deinit {
+        word.deallocate()
+        properties.deallocate()
+        asciiClass.deallocate()
+        asciiMap.deallocate()
+        specialFirstByte.deallocate()
+    }
 
     /// Clears the produced ids, flags and counters (keeping capacity).
     public func reset() {
@@ -131,8 +146,10 @@ public final class BertEncoder {
         guard let base = text.baseAddress else { return report }
         let count = text.count
         var index = 0
-        asciiClass.withUnsafeBufferPointer { classes in
-            asciiMap.withUnsafeBufferPointer { map in
+        let classes = asciiClass
+        let map = asciiMap
+        do {
+            do {
                 while index < count {
                     let byte = base[index]
                     if specialFirstByte[Int(byte)], let length = matchSpecial(base + index, count - index) {
@@ -432,13 +449,13 @@ public final class BertEncoder {
         let savedFlags = carryFlags
         var start = 0
         while start < length {
-            let table = start == 0 ? vocabulary.wordStarts : vocabulary.continuations
+            let table = start == 0 ? wordStarts : continuations
             var end = min(length, start + table.longestKey)
             // Never cut inside a UTF-8 sequence.
             while end < length && end > start && word[end] & 0xC0 == 0x80 { end -= 1 }
             var found: Int32 = -1
             while end > start {
-                found = table.value(for: UnsafeBufferPointer(start: word + start, count: end - start))
+                found = table.value(UnsafePointer(word + start), end - start)
                 if found >= 0 { break }
                 end -= 1
                 while end > start && word[end] & 0xC0 == 0x80 { end -= 1 }

@@ -1,71 +1,97 @@
 /// An immutable hash table from byte strings to token ids, looked up by byte slices without allocating.
 ///
 /// Keys live back to back in one arena; slots use open addressing with linear probing and store the full
-/// 64-bit hash, so most misses never touch the key bytes.
+/// 64-bit hash, so most misses never touch the key bytes. Storage is raw memory owned by the table, so a
+/// lookup touches no reference counts.
 ///
 /// Complexity: O(key length) per lookup.
-public struct ByteKeyTable: Sendable {
-    private let arena: [UInt8]
-    private let slotHash: [UInt64]
-    private let slotStart: [UInt32]
-    private let slotLength: [UInt32]
-    private let slotValue: [Int32]  // -1 = empty
+public final class ByteKeyTable: @unchecked Sendable {
+    private let arena: UnsafeMutablePointer<UInt8>
+    private let slots: UnsafeMutablePointer<Slot>
     private let mask: Int
     /// The length in bytes of the longest key.
     public let longestKey: Int
     /// The number of keys.
     public let count: Int
 
+    private struct Slot {
+        var hash: UInt64
+        var start: UInt32
+        var length: UInt32
+        var value: Int32  // -1 = empty
+    }
+
     /// Builds a table. A repeated key keeps its last value.
     /// - Parameter entries: Keys (UTF-8 bytes) and their values.
     public init(_ entries: [(key: [UInt8], value: Int32)]) {
         var capacity = 16
         while capacity < entries.count * 2 { capacity <<= 1 }
-        var arena: [UInt8] = []
-        var hashes = [UInt64](repeating: 0, count: capacity)
-        var starts = [UInt32](repeating: 0, count: capacity)
-        var lengths = [UInt32](repeating: 0, count: capacity)
-        var values = [Int32](repeating: -1, count: capacity)
+        let totalBytes = entries.reduce(0) { $0 + $1.key.count }
+        let arena = UnsafeMutablePointer<UInt8>.allocate(capacity: max(totalBytes, 1))
+        let slots = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(hash: 0, start: 0, length: 0, value: -1), count: capacity)
+        var used = 0
         var longest = 0
         var count = 0
         for (key, value) in entries {
             let hash = key.withUnsafeBufferPointer { Self.hash($0) }
             var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
-            while values[slot] >= 0 {
-                if hashes[slot] == hash && Int(lengths[slot]) == key.count
-                    && arena[Int(starts[slot])..<Int(starts[slot]) + key.count].elementsEqual(key)
+            while slots[slot].value >= 0 {
+                let existing = slots[slot]
+                if existing.hash == hash && Int(existing.length) == key.count
+                    && (0..<key.count).allSatisfy({ arena[Int(existing.start) + $0] == key[$0] })
                 {
                     break
                 }
                 slot = (slot + 1) & (capacity - 1)
             }
-            if values[slot] < 0 {
+            if slots[slot].value < 0 {
                 count += 1
-                hashes[slot] = hash
-                starts[slot] = UInt32(arena.count)
-                lengths[slot] = UInt32(key.count)
-                arena.append(contentsOf: key)
+                for (offset, byte) in key.enumerated() { arena[used + offset] = byte }
+                slots[slot] = Slot(hash: hash, start: UInt32(used), length: UInt32(key.count), value: value)
+                used += key.count
+            } else {
+                slots[slot].value = value
             }
-            values[slot] = value
             longest = max(longest, key.count)
         }
         self.arena = arena
-        self.slotHash = hashes
-        self.slotStart = starts
-        self.slotLength = lengths
-        self.slotValue = values
+        self.slots = slots
         self.mask = capacity - 1
         self.longestKey = longest
         self.count = count
     }
 
-    /// FNV-1a over the bytes, with a final mix so that low bits are well spread.
+    deinit {
+        arena.deallocate()
+        slots.deallocate()
+    }
+
+    /// A 64-bit hash of the bytes: 8 bytes at a time, then the tail, with a final mix.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes {
-            h = (h ^ UInt64(byte)) &* 0x100_0000_01B3
+        hash(bytes.baseAddress, bytes.count)
+    }
+
+    @inline(__always)
+    static func hash(_ base: UnsafePointer<UInt8>?, _ count: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+        guard let base else { return h }
+        var index = 0
+        while index + 8 <= count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            index += 8
         }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < count {
+            tail |= UInt64(base[index]) << shift
+            shift += 8
+            index += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
         h ^= h >> 29
         h = h &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 32
@@ -77,30 +103,28 @@ public struct ByteKeyTable: Sendable {
     /// - Returns: The value, or -1 when the key is absent.
     @inline(__always)
     public func value(for key: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let hash = Self.hash(key)
+        value(key.baseAddress, key.count)
+    }
+
+    /// The value stored for the `count` bytes at `base`, or -1.
+    @inline(__always)
+    public func value(_ base: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
+        let hash = Self.hash(base, count)
         var slot = Int(truncatingIfNeeded: hash) & mask
-        return arena.withUnsafeBufferPointer { arenaBytes in
-            while true {
-                let value = slotValue[slot]
-                if value < 0 { return -1 }
-                if slotHash[slot] == hash && Int(slotLength[slot]) == key.count {
-                    let start = Int(slotStart[slot])
-                    if key.count == 0 || memcmpBytes(arenaBytes.baseAddress! + start, key.baseAddress!, key.count) {
-                        return value
-                    }
-                }
-                slot = (slot + 1) & mask
+        while true {
+            let entry = slots[slot]
+            if entry.value < 0 { return -1 }
+            if entry.hash == hash && Int(entry.length) == count {
+                if count == 0 { return entry.value }
+                if let base, memcmp(arena + Int(entry.start), base, count) == 0 { return entry.value }
             }
+            slot = (slot + 1) & mask
         }
     }
 }
 
-@inline(__always)
-private func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    var index = 0
-    while index < count {
-        if a[index] != b[index] { return false }
-        index += 1
-    }
-    return true
-}
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
