@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "MLMReadersTests", dependencies: ["MLMReaders", "MLMZstd", "MLMTestSupport"]),
         .testTarget(name: "MLMTokenizerTests", dependencies: ["MLMTokenizer", "MLMTestSupport"]),
         .testTarget(name: "MLMShardsTests", dependencies: ["MLMShards", "MLMTestSupport"]),
-        .testTarget(name: "MLMPrepTests", dependencies: ["MLMPipeline", "MLMTestSupport"]),
+        .testTarget(name: "MLMPrepTests", dependencies: ["MLMPipeline", "MLMReaders", "MLMShards", "MLMTokenizer", "MLMTestSupport"]),
     ]
 )
