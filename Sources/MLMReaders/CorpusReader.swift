@@ -288,7 +288,29 @@ public final class CorpusReader {
             if Self.isBlank(line) { return }  // not a record
             chunk.counts.documentsRead += 1
             scratch.removeAll(keepingCapacity: true)
-            switch jsonField.extract(from: line, into: &scratch) {
+            let outcome = jsonField.extract(from: line, into: &scratch)
+            if options.badRecords == .fail {
+                switch outcome {
+                case .found: break
+                case .missing:
+                    throw ReaderError(
+                        .invalidInput,
+                        "the record has no \"\(options.field)\" field; name the text field with --field, "
+                            + "or pass --bad-records skip to skip such records",
+                        at: location)
+                case .notString(let kind):
+                    throw ReaderError(
+                        .invalidInput,
+                        "\"\(options.field)\" holds a \(kind), not a string; fix the record or pass --bad-records skip",
+                        at: location)
+                case .malformed(let column, let reason):
+                    throw ReaderError(
+                        .invalidInput,
+                        "not valid JSON at column \(column + 1): \(reason); fix the line or pass --bad-records skip",
+                        at: InputLocation(file: name, line: number, byteOffset: offset + column))
+                }
+            }
+            switch outcome {
             case .found(let lone):
                 chunk.counts.invalidUTF8Sequences += lone
                 if lone > 0 {

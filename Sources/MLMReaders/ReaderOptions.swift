@@ -14,6 +14,18 @@ public struct ReaderOptions: Sendable {
     /// memory stays bounded on files without blank lines; each cut is reported.
     public var maxDocumentBytes: Int = 64 << 20
 
+    /// What to do with a JSON Lines record that is not valid JSON, lacks the field, or holds a non-string.
+    public var badRecords: BadRecordPolicy = .fail
+
     /// Creates the default settings.
     public init() {}
+}
+
+/// What to do with a malformed JSON Lines record.
+public enum BadRecordPolicy: String, CaseIterable, Sendable {
+    /// Stop with an error naming the file, line and column (the default: bad records usually mean the wrong
+    /// file or the wrong `--field`).
+    case fail
+    /// Skip the record, count it under its reason and report it as a warning.
+    case skip
 }

@@ -33,7 +33,9 @@ import Testing
             #"{"text": "lone \ud800 surrogate"}"#,
         ]
         let path = directory.write("a.jsonl", lines.joined(separator: "\n"))
-        let result = try readAll([path])
+        var options = ReaderOptions()
+        options.badRecords = .skip
+        let result = try readAll([path], options)
         #expect(result.documents == [["good"], ["lone \u{FFFD} surrogate"]])
         #expect(result.counts.documentsRead == 9)
         #expect(result.counts.documentsSkipped[.malformedJSON] == 4)
@@ -43,6 +45,23 @@ import Testing
         let malformed = result.reports.filter { $0.reason == .malformedJSON }
         #expect(malformed.map(\.location.line) == [2, 5, 6, 7])
         #expect(malformed.allSatisfy { $0.location.file == path })
+    }
+
+    @Test func badRecordsStopTheRunByDefault() throws {
+        let directory = TemporaryDirectory()
+        for (line, words) in [(#"{"text": 1}"#, "number"), (#"{"x": "y"}"#, "--field"), (#"{"text": "a"#, "column")] {
+            let path = directory.write("a.jsonl", #"{"text": "fine"}"# + "\n" + line + "\n")
+            do {
+                _ = try readAll([path])
+                Issue.record("\(line) was accepted")
+            } catch let error as ReaderError {
+                #expect(error.code == .invalidInput)
+                #expect(error.location.line == 2)
+                #expect(error.location.file == path)
+                #expect(error.message.contains(words))
+                #expect(error.message.contains("--bad-records skip"))
+            }
+        }
     }
 
     @Test func otherFieldNames() throws {

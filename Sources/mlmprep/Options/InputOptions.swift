@@ -17,6 +17,12 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("What ends a plain-text document.", valueName: "blank-line|line"))
     var docBoundary: DocumentBoundary = .blankLine
 
+    @Option(
+        help: ArgumentHelp(
+            "JSON Lines records that are not JSON, lack the field or hold a non-string: fail, or skip and count them.",
+            valueName: "fail|skip"))
+    var badRecords: BadRecordPolicy = .fail
+
     @Option(help: ArgumentHelp("Skip documents with a line longer than this many bytes.", valueName: "n"))
     var maxLineBytes = 16 << 20
 
@@ -32,6 +38,7 @@ struct InputOptions: ParsableArguments {
         options.field = field
         options.boundary = docBoundary
         options.maxLineBytes = maxLineBytes
+        options.badRecords = badRecords
         return options
     }
 
@@ -61,3 +68,4 @@ struct InputOptions: ParsableArguments {
 
 extension InputFormat: ExpressibleByArgument {}
 extension DocumentBoundary: ExpressibleByArgument {}
+extension BadRecordPolicy: ExpressibleByArgument {}

@@ -450,17 +450,21 @@ def test_vocab_without_unk_fails(mlmprep_bin, tmp_path):
 
 @pytest.mark.parametrize("name, line, good", [("malformed.jsonl", 3, 3), ("missing_field.jsonl", 2, 2),
                                               ("wrong_type.jsonl", 2, 2)])
-def test_bad_jsonl_line_is_reported_with_location(mlmprep_bin, vocab, tmp_path, name, line, good):
-    """A bad JSON Lines record is either fatal (exit 1, no manifest) or skipped and counted (exit 0); either
-    way stderr names the file and the line. Run without --quiet so a warning is visible."""
+@pytest.mark.parametrize("policy", ["fail", "skip"])
+def test_bad_jsonl_line_is_reported_with_location(mlmprep_bin, vocab, tmp_path, name, line, good, policy):
+    """A bad JSON Lines record is fatal by default (exit 1, no manifest); with --bad-records skip it is
+    skipped and counted (exit 0). Either way stderr names the file and the line."""
     out = tmp_path / "store"
     path = CORPORA / "bad" / name
-    result = run(mlmprep_bin, "tokenize", path, "--vocab", vocab, "-o", out, expect=None)
+    extra = [] if policy == "fail" else ["--bad-records", "skip"]
+    result = run(mlmprep_bin, "tokenize", path, "--vocab", vocab, "-o", out, *extra, expect=None)
     stderr = result.stderr.decode(errors="replace")
     assert re.search(rf"{re.escape(name)}\D{{1,10}}{line}\b", stderr), f"no '{name}' + line {line} in:\n{stderr}"
-    if result.returncode != 0:
+    if policy == "fail":
+        assert result.returncode == 1, stderr
         _assert_failed_cleanly(result, out, name)
         return
+    assert result.returncode == 0, stderr
     counts = json.loads((out / "manifest.json").read_text())["counts"]
     assert sum(counts["documents_skipped"].values()) == 1, counts
     assert counts["documents_written"] == good
