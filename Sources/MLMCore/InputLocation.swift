@@ -21,8 +21,9 @@ public struct InputLocation: Hashable, Sendable, CustomStringConvertible {
         self.byteOffset = byteOffset
     }
 
-    /// `file:line (byte N)`, the form every message uses.
+    /// `file:line (byte N)`, the form every message uses (`file (byte N)` without a line, `file` alone at 0).
     public var description: String {
-        line > 0 ? "\(file):\(line) (byte \(byteOffset))" : "\(file) (byte \(byteOffset))"
+        if line > 0 { return "\(file):\(line) (byte \(byteOffset))" }
+        return byteOffset > 0 ? "\(file) (byte \(byteOffset))" : file
     }
 }

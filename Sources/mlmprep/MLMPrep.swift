@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `mlmprep` command: turns raw text into masked-language-model training data.
 @main
@@ -13,6 +14,20 @@ struct MLMPrep: ParsableCommand {
         version: MLMPrepVersion.string,
         subcommands: [TokenizeCommand.self, EncodeCommand.self]
     )
+
+    /// Runs the command line; bad usage exits with status 2 (not swift-argument-parser's 64), as DESIGN.md §2 says.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// The tool's version, written into every manifest.
