@@ -1,3 +1,4 @@
+import MLMCore
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import MLMCore
 extension SafetensorsRecord {
     /// Parses and validates one safetensors file.
     ///
@@ -32,7 +33,7 @@ extension SafetensorsRecord {
         let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + headerLength)])
         let header: JSONValue
         do {
-            header = try JSONParser.parse(headerBytes)
+            header = try JSONValue.parse(rawBytes: headerBytes)
         } catch {
             throw invalid("the header is not valid JSON (\(error.message))", underlying: error)
         }

@@ -1,3 +1,4 @@
+import MLMCore
 /// Encodes and decodes one safetensors file held in memory: the record inside every MLMB frame.
 ///
 /// The bytes are exactly what Python's `safetensors.numpy.save(tensors, metadata=…)` (safetensors 0.8) writes

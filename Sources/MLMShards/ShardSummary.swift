@@ -1,3 +1,4 @@
+import MLMCore
 /// What one finished shard file holds, as listed in `manifest.json`.
 ///
 /// ```swift

@@ -205,6 +205,12 @@ func encoder(_ tokens: [String] = smallTokens, _ settings: TokenizerSettings = T
         #expect(vocabulary.tokens == ["[UNK]", "a", "##b"])
         #expect(settings.maxInputCharsPerWord == 50)
         #expect(settings.normalizer == BertNormalizerOptions(handleChineseChars: false, stripAccents: false, lowercase: false))
+        // Canonically equivalent tokens (U+0300, U+0340) are different tokens.
+        let equivalent = directory.write(
+            "eq.json", #"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "\u0300": 1, "\u0340": 2}}}"#)
+        let (both, _) = try Vocabulary.load(tokenizerJSON: equivalent)
+        #expect(both.count == 3)
+        #expect(both.id(of: "\u{0340}") == 2)
         let bad = directory.write("bad.json", #"{"model": {"type": "BPE", "vocab": {}}}"#)
         #expect(throws: TokenizerError.self) { _ = try Vocabulary.load(tokenizerJSON: bad) }
     }

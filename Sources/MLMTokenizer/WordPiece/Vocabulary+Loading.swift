@@ -47,68 +47,69 @@ extension Vocabulary {
     }
 
     /// Reads a Hugging Face `tokenizer.json` describing a BERT WordPiece tokenizer.
+    ///
+    /// The vocabulary is read with an order-keeping JSON parser, so tokens that are canonically equivalent
+    /// but different (U+0300 and U+0340, say) stay apart.
     /// - Parameter path: The file.
     /// - Returns: The vocabulary and the tokenizer settings it declares.
     /// - Throws: ``TokenizerError`` when the file is not a BERT WordPiece tokenizer that mlmprep reproduces.
     public static func load(tokenizerJSON path: String) throws(TokenizerError) -> (Vocabulary, TokenizerSettings) {
         let location = InputLocation(file: path)
-        let object: Any
+        let root: JSONValue
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            object = try JSONSerialization.jsonObject(with: data)
+            root = try JSONValue.parse(Array(data))
         } catch {
             throw TokenizerError(
                 .unsupportedTokenizer, "cannot read tokenizer.json: \(Self.reason(error))", at: location)
         }
-        guard let root = object as? [String: Any], let model = root["model"] as? [String: Any] else {
+        guard let model = root["model"], model.objectValue != nil else {
             throw TokenizerError(.unsupportedTokenizer, "no \"model\" object; is this a tokenizer.json?", at: location)
         }
-        guard (model["type"] as? String) == "WordPiece" || model["type"] == nil && model["vocab"] != nil else {
+        let modelType = model["type"]?.stringValue
+        guard modelType == "WordPiece" || modelType == nil else {
             throw TokenizerError(
                 .unsupportedTokenizer,
-                "model type \(model["type"] ?? "none") is not WordPiece; mlmprep reproduces BERT WordPiece tokenizers",
+                "model type \(modelType ?? "none") is not WordPiece; mlmprep reproduces BERT WordPiece tokenizers",
                 at: location)
         }
-        guard let vocab = model["vocab"] as? [String: Any] else {
+        guard let vocab = model["vocab"]?.objectValue else {
             throw TokenizerError(.unsupportedTokenizer, "the WordPiece model has no vocab", at: location)
         }
         var tokens = [String?](repeating: nil, count: vocab.count)
         for (token, value) in vocab {
-            guard let id = (value as? NSNumber)?.intValue, id >= 0, id < vocab.count, tokens[id] == nil else {
+            guard let id = value.intValue, id >= 0, id < vocab.count, tokens[id] == nil else {
                 throw TokenizerError(
-                    .unsupportedTokenizer, "vocab ids must be 0..<\(vocab.count) without gaps (\"\(token)\")",
+                    .unsupportedTokenizer, "vocab ids must be 0..<\(vocab.count), each once (\"\(token)\")",
                     at: location)
             }
             tokens[id] = token
         }
         var settings = TokenizerSettings()
-        if let limit = (model["max_input_chars_per_word"] as? NSNumber)?.intValue { settings.maxInputCharsPerWord = limit }
-        let unknown = model["unk_token"] as? String ?? "[UNK]"
-        let prefix = model["continuing_subword_prefix"] as? String ?? "##"
-        if let normalizer = root["normalizer"] as? [String: Any] {
-            guard (normalizer["type"] as? String) == "BertNormalizer" else {
+        if let limit = model["max_input_chars_per_word"]?.intValue { settings.maxInputCharsPerWord = limit }
+        let unknown = model["unk_token"]?.stringValue ?? "[UNK]"
+        let prefix = model["continuing_subword_prefix"]?.stringValue ?? "##"
+        if let normalizer = root["normalizer"], normalizer != .null {
+            guard normalizer["type"]?.stringValue == "BertNormalizer" else {
                 throw TokenizerError(
                     .unsupportedTokenizer,
-                    "normalizer \(normalizer["type"] ?? "?") is not BertNormalizer; mlmprep reproduces BERT tokenizers",
+                    "normalizer \(normalizer["type"]?.stringValue ?? "?") is not BertNormalizer; "
+                        + "mlmprep reproduces BERT tokenizers",
                     at: location)
             }
-            settings.normalizer.cleanText = normalizer["clean_text"] as? Bool ?? true
-            settings.normalizer.handleChineseChars = normalizer["handle_chinese_chars"] as? Bool ?? true
-            settings.normalizer.lowercase = normalizer["lowercase"] as? Bool ?? true
-            settings.normalizer.stripAccents = normalizer["strip_accents"] as? Bool
-        } else if root["normalizer"] != nil && !(root["normalizer"] is NSNull) {
-            throw TokenizerError(.unsupportedTokenizer, "unreadable \"normalizer\"", at: location)
+            settings.normalizer.cleanText = normalizer["clean_text"]?.boolValue ?? true
+            settings.normalizer.handleChineseChars = normalizer["handle_chinese_chars"]?.boolValue ?? true
+            settings.normalizer.lowercase = normalizer["lowercase"]?.boolValue ?? true
+            settings.normalizer.stripAccents = normalizer["strip_accents"]?.boolValue
         }
-        if let pre = root["pre_tokenizer"] as? [String: Any], (pre["type"] as? String) != "BertPreTokenizer" {
+        if let pre = root["pre_tokenizer"], pre != .null, pre["type"]?.stringValue != "BertPreTokenizer" {
             throw TokenizerError(
                 .unsupportedTokenizer,
-                "pre-tokenizer \(pre["type"] ?? "?") is not BertPreTokenizer; mlmprep reproduces BERT tokenizers",
+                "pre-tokenizer \(pre["type"]?.stringValue ?? "?") is not BertPreTokenizer; "
+                    + "mlmprep reproduces BERT tokenizers",
                 at: location)
         }
-        var specials: [String] = []
-        for entry in root["added_tokens"] as? [[String: Any]] ?? [] {
-            if let content = entry["content"] as? String { specials.append(content) }
-        }
+        let specials = (root["added_tokens"]?.arrayValue ?? []).compactMap { $0["content"]?.stringValue }
         let complete = tokens.compactMap { $0 }
         do {
             let vocabulary = try Vocabulary(
@@ -122,6 +123,7 @@ extension Vocabulary {
     }
 
     private static func reason(_ error: any Error) -> String {
+        if let json = error as? JSONError { return json.message }
         if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError {
             return String(cString: strerror(Int32(underlying.code)))
         }

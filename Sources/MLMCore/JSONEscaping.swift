@@ -3,12 +3,12 @@
 /// `"` and `\` are escaped, as are control characters below U+0020 (`\b`, `\t`, `\n`, `\f`, `\r` in short form,
 /// the rest as `\u00xx` with lowercase hex digits). Everything else, DEL and non-ASCII included, is copied as
 /// UTF-8.
-enum JSONEscaping {
+public enum JSONEscaping {
     /// Appends `"string"`, escaped, to `output`.
     /// - Parameters:
     ///   - string: The text to write.
     ///   - output: The UTF-8 buffer to append to.
-    static func appendQuoted(_ string: String, to output: inout [UInt8]) {
+    public static func appendQuoted(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
@@ -34,7 +34,7 @@ enum JSONEscaping {
     /// - Parameters:
     ///   - value: The integer.
     ///   - output: The UTF-8 buffer to append to.
-    static func appendInteger(_ value: Int, to output: inout [UInt8]) {
+    public static func appendInteger(_ value: Int, to output: inout [UInt8]) {
         output.append(contentsOf: String(value).utf8)
     }
 }

@@ -14,8 +14,8 @@ struct JSONParser {
     /// Parses one complete document.
     /// - Parameter bytes: The UTF-8 text.
     /// - Returns: The value.
-    /// - Throws: ``ShardError`` (`invalidJSON`) with the byte offset of the problem.
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(ShardError) -> JSONValue {
+    /// - Throws: ``JSONError`` with the byte offset of the problem.
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -30,8 +30,8 @@ struct JSONParser {
         self.bytes = bytes
     }
 
-    private func failure(_ message: String) -> ShardError {
-        ShardError(.invalidJSON, "invalid JSON at byte \(position): \(message)", byteOffset: position)
+    private func failure(_ message: String) -> JSONError {
+        JSONError(message: "invalid JSON at byte \(position): \(message)", byteOffset: position)
     }
 
     private var current: UInt8? {
@@ -44,7 +44,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func expect(_ literal: String, value: JSONValue) throws(ShardError) -> JSONValue {
+    private mutating func expect(_ literal: String, value: JSONValue) throws(JSONError) -> JSONValue {
         let start = position
         for byte in literal.utf8 {
             guard current == byte else {
@@ -56,7 +56,7 @@ struct JSONParser {
         return value
     }
 
-    private mutating func parseValue() throws(ShardError) -> JSONValue {
+    private mutating func parseValue() throws(JSONError) -> JSONValue {
         guard let byte = current else { throw failure("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"): return try parseObject()
@@ -70,12 +70,12 @@ struct JSONParser {
         }
     }
 
-    private mutating func enter() throws(ShardError) {
+    private mutating func enter() throws(JSONError) {
         depth += 1
         guard depth <= Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth) levels") }
     }
 
-    private mutating func parseObject() throws(ShardError) -> JSONValue {
+    private mutating func parseObject() throws(JSONError) -> JSONValue {
         try enter()
         position += 1
         var members: [(key: String, value: JSONValue)] = []
@@ -107,7 +107,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseArray() throws(ShardError) -> JSONValue {
+    private mutating func parseArray() throws(JSONError) -> JSONValue {
         try enter()
         position += 1
         var elements: [JSONValue] = []
@@ -132,7 +132,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseString() throws(ShardError) -> String {
+    private mutating func parseString() throws(JSONError) -> String {
         position += 1  // opening quote
         var utf8: [UInt8] = []
         var runStart = position
@@ -190,7 +190,7 @@ struct JSONParser {
         return string
     }
 
-    private mutating func parseHex4() throws(ShardError) -> UInt16 {
+    private mutating func parseHex4() throws(JSONError) -> UInt16 {
         guard position + 4 <= bytes.count else { throw failure("truncated \\u escape") }
         var value: UInt16 = 0
         for _ in 0..<4 {
@@ -208,7 +208,7 @@ struct JSONParser {
         return value
     }
 
-    private mutating func parseNumber() throws(ShardError) -> JSONValue {
+    private mutating func parseNumber() throws(JSONError) -> JSONValue {
         let start = position
         var isInteger = true
         if current == UInt8(ascii: "-") { position += 1 }
@@ -259,17 +259,47 @@ extension JSONValue {
     /// Parses a JSON document (RFC 8259, strict), keeping object keys in document order.
     /// - Parameter text: The UTF-8 text.
     /// - Returns: The value.
-    /// - Throws: ``ShardError`` (`invalidJSON`) naming the byte offset of the first problem.
-    public static func parse(_ text: some Sequence<UInt8>) throws(ShardError) -> JSONValue {
+    /// - Throws: ``JSONError`` naming the byte offset of the first problem.
+    public static func parse(_ text: some Sequence<UInt8>) throws(JSONError) -> JSONValue {
         let bytes = Array(text)
-        return try bytes.withUnsafeBytesThrowing { raw throws(ShardError) in try JSONParser.parse(raw) }
+        let outcome: Result<JSONValue, JSONError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(JSONError) -> JSONValue in try JSONParser.parse(raw) }
+        }
+        return try outcome.get()
     }
 
     /// Parses a JSON document from a string.
     /// - Parameter text: The JSON text.
     /// - Returns: The value.
-    /// - Throws: ``ShardError`` (`invalidJSON`).
-    public static func parse(_ text: String) throws(ShardError) -> JSONValue {
+    /// - Throws: ``JSONError``.
+    public static func parse(rawBytes bytes: UnsafeRawBufferPointer) throws(JSONError) -> JSONValue {
+        try JSONParser.parse(bytes)
+    }
+
+    /// Parses a JSON document from a string.
+    /// - Parameter text: The JSON text.
+    /// - Returns: The value.
+    /// - Throws: ``JSONError``.
+    public static func parse(_ text: String) throws(JSONError) -> JSONValue {
         try parse(Array(text.utf8))
     }
+}
+
+/// A JSON document that could not be parsed: what is wrong and at which byte.
+public struct JSONError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong, with the byte offset.
+    public var message: String
+    /// The byte offset of the first problem.
+    public var byteOffset: Int
+
+    /// Creates an error.
+    /// - Parameters:
+    ///   - message: What is wrong.
+    ///   - byteOffset: Where.
+    public init(message: String, byteOffset: Int) {
+        self.message = message
+        self.byteOffset = byteOffset
+    }
+
+    public var description: String { message }
 }
