@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "MLMReaders", dependencies: ["MLMCore", "MLMZstd"], swiftSettings: swiftSettings),
         .target(name: "MLMTokenizer", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(name: "MLMShards", dependencies: ["MLMCore", "MLMZstd"], swiftSettings: swiftSettings),
+        .target(name: "MLMPacking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(
             name: "MLMPipeline",
             dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode"],
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "MLMReadersTests", dependencies: ["MLMReaders", "MLMZstd", "MLMTestSupport"]),
         .testTarget(name: "MLMTokenizerTests", dependencies: ["MLMTokenizer", "MLMTestSupport"]),
         .testTarget(name: "MLMShardsTests", dependencies: ["MLMShards", "MLMTestSupport"]),
+        .testTarget(name: "MLMPackingTests", dependencies: ["MLMPacking", "MLMCore"]),
         .testTarget(name: "MLMPrepTests", dependencies: ["MLMPipeline", "MLMReaders", "MLMShards", "MLMTokenizer", "MLMTestSupport"]),
     ]
 )

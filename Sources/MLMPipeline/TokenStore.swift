@@ -1,0 +1,117 @@
+import Foundation
+import MLMCore
+import MLMShards
+import MLMTokenizer
+
+/// A finished tokenized store (DESIGN.md §3.3), opened for reading: its manifest, vocabulary and shards.
+///
+/// Opening checks what later stages rely on: the manifest exists (a directory without one is an unfinished
+/// run), its format is `mlmprep.tokens`, the vocabulary copy matches the manifest's digest, and the shards
+/// listed exist.
+public struct TokenStore: Sendable {
+    /// The store directory.
+    public let directory: String
+    /// The parsed manifest.
+    public let manifest: JSONValue
+    /// The store's vocabulary (its own copy of `vocab.txt`).
+    public let vocabulary: Vocabulary
+    /// The sha256 of `vocab.txt`, as the manifest records it.
+    public let vocabularyDigest: String
+    /// Shard file names, in order.
+    public let shardFiles: [String]
+    /// Documents written to the store.
+    public let documentCount: Int
+    /// Tokens written to the store.
+    public let tokenCount: Int
+
+    /// Opens a store.
+    /// - Parameter directory: The store directory written by `mlmprep tokenize`.
+    /// - Throws: ``ShardError`` when the store is unfinished, damaged or not a tokenized store.
+    public init(directory: String) throws {
+        self.directory = directory
+        let manifest = try ManifestFile.read(directory: directory)
+        guard manifest["format"]?.stringValue == "mlmprep.tokens" else {
+            throw ShardError(
+                .invalidArgument,
+                "\(directory) is not a tokenized store (format \(manifest["format"]?.stringValue ?? "none")); "
+                    + "give the directory written by mlmprep tokenize",
+                path: directory)
+        }
+        self.manifest = manifest
+        let vocabPath = (directory as NSString).appendingPathComponent("vocab.txt")
+        let vocabulary = try Vocabulary.load(vocabTxt: vocabPath)
+        let digest = SHA256.hash(Array(vocabulary.vocabText.utf8)).hexDigest
+        let recorded = manifest["tokenizer"]?["vocab_sha256"]?.stringValue ?? ""
+        guard digest == recorded else {
+            throw ShardError(
+                .invalidArgument,
+                "the store's vocab.txt (sha256 \(digest.prefix(12))…) does not match its manifest "
+                    + "(\(recorded.prefix(12))…); the store was altered: tokenize again",
+                path: vocabPath)
+        }
+        self.vocabulary = vocabulary
+        self.vocabularyDigest = digest
+        self.shardFiles = (manifest["shards"]?.arrayValue ?? []).compactMap { $0["file"]?.stringValue }
+        self.documentCount = manifest["counts"]?["documents_written"]?.intValue ?? 0
+        self.tokenCount = manifest["counts"]?["tokens"]?.intValue ?? 0
+    }
+
+    /// One record of the store: whole documents.
+    public struct Record: Sendable {
+        /// Token ids of every document, back to back.
+        public var ids: [UInt32]
+        /// One flag byte per token (bit 0 word start, bit 1 sentence start).
+        public var flags: [UInt8]
+        /// Document boundaries into `ids` (documents + 1 entries, from 0).
+        public var documentOffsets: [Int]
+    }
+
+    /// Calls `body` with every record, in store order.
+    /// - Parameter body: Receives each record.
+    /// - Throws: ``ShardError`` for damaged shards or records, or what `body` throws.
+    public func forEachRecord(_ body: (Record) throws -> Void) throws {
+        for file in shardFiles {
+            let path = (directory as NSString).appendingPathComponent(file)
+            let reader = try ShardReader(path: path)
+            for index in 0..<reader.recordCount {
+                let bytes = try reader.record(at: index)
+                let record: Record
+                do {
+                    record = try Self.decode(bytes)
+                } catch let error as ShardError {
+                    var located = error
+                    located.path = path
+                    located.recordIndex = index
+                    throw located
+                }
+                try body(record)
+            }
+        }
+    }
+
+    /// Decodes one record's tensors.
+    static func decode(_ bytes: [UInt8]) throws -> Record {
+        let (tensors, _) = try SafetensorsRecord.decode(bytes)
+        var ids: [UInt32]?
+        var flags: [UInt8]?
+        var offsets: [Int]?
+        for tensor in tensors {
+            switch (tensor.name, tensor.dtype) {
+            case ("ids", .uint16): ids = try tensor.values(as: UInt16.self).map { UInt32($0) }
+            case ("ids", .uint32): ids = try tensor.values(as: UInt32.self)
+            case ("flags", .uint8): flags = try tensor.values(as: UInt8.self)
+            case ("doc_offsets", .int64): offsets = try tensor.values(as: Int64.self).map { Int($0) }
+            default: continue
+            }
+        }
+        guard let ids, let flags, let offsets, ids.count == flags.count, offsets.first == 0,
+            offsets.last == ids.count, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 })
+        else {
+            throw ShardError(
+                .invalidRecord,
+                "the record is not a tokenized-store record (ids, flags, doc_offsets that tile the ids); "
+                    + "re-run mlmprep tokenize")
+        }
+        return Record(ids: ids, flags: flags, documentOffsets: offsets)
+    }
+}
