@@ -31,9 +31,10 @@ let package = Package(
         .target(name: "MLMTokenizer", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(name: "MLMShards", dependencies: ["MLMCore", "MLMZstd"], swiftSettings: swiftSettings),
         .target(name: "MLMPacking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
+        .target(name: "MLMMasking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(
             name: "MLMPipeline",
-            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode"],
+            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode", "MLMPacking", "MLMMasking"],
             swiftSettings: swiftSettings
         ),
 
@@ -41,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "mlmprep",
             dependencies: [
-                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards",
+                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "MLMZstdTests", dependencies: ["MLMZstd"]),
         .testTarget(name: "MLMReadersTests", dependencies: ["MLMReaders", "MLMZstd", "MLMTestSupport"]),
         .testTarget(name: "MLMTokenizerTests", dependencies: ["MLMTokenizer", "MLMTestSupport"]),
+        .testTarget(name: "MLMMaskingTests", dependencies: ["MLMMasking", "MLMCore"]),
         .testTarget(name: "MLMShardsTests", dependencies: ["MLMShards", "MLMTestSupport"]),
         .testTarget(name: "MLMPackingTests", dependencies: ["MLMPacking", "MLMCore"]),
         .testTarget(name: "MLMPrepTests", dependencies: ["MLMPipeline", "MLMReaders", "MLMShards", "MLMTokenizer", "MLMTestSupport"]),

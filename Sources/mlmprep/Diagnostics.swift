@@ -72,6 +72,19 @@ final class ProgressDisplay {
         shown = true
     }
 
+    func updateMask(_ result: MaskJobResult) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 0.5 else { return }
+        last = now
+        let seconds = now.timeIntervalSince(start)
+        let text = String(
+            format: "\r%@: %d batches, %d sequences, %.2f M tokens/s   ", label, result.batches, result.sequences,
+            seconds > 0 ? Double(result.tokens) / seconds / 1e6 : 0)
+        FileHandle.standardError.write(Data(text.utf8))
+        shown = true
+    }
+
     func finish() {
         if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
@@ -79,6 +92,22 @@ final class ProgressDisplay {
 
 /// Writes `--stats-json`.
 enum StatsFile {
+    static func write(_ result: MaskJobResult, to path: String) throws {
+        let s = result.statistics
+        let value: JSONValue = .object([
+            ("batches", .int(result.batches)), ("sequences", .int(result.sequences)), ("tokens", .int(result.tokens)),
+            ("documents", .int(result.documents)), ("candidates", .int(s.candidates)), ("predicted", .int(s.predicted)),
+            ("corrupted", .int(s.corrupted)), ("masked_with_mask", .int(s.maskedWithMask)),
+            ("random_replaced", .int(s.randomReplaced)), ("kept_but_predicted", .int(s.keptButPredicted)),
+            ("seconds", .double(result.seconds)), ("pipe_closed", .bool(result.pipeClosed)),
+        ])
+        do {
+            try Data((value.prettyPrinted() + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ShardError(.io, "cannot write --stats-json \(path): \(error.localizedDescription)", path: path)
+        }
+    }
+
     static func write(_ counts: RunCounts, seconds: Double, to path: String) throws {
         let value: JSONValue = .object([("counts", counts.json), ("seconds", .double(seconds))])
         do {

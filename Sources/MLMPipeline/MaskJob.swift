@@ -1,0 +1,207 @@
+import Foundation
+import MLMCore
+import MLMMasking
+import MLMPacking
+import MLMShards
+import MLMTokenizer
+import MLMZstd
+
+/// Where masked batches go.
+public enum BatchDestination: Sendable, Equatable {
+    /// Shards and a manifest in a directory.
+    case directory(String)
+    /// The same frames on standard output, flushed per batch.
+    case standardOutput
+}
+
+/// The settings of one `mlmprep mask` run.
+public struct MaskJobSettings: Sendable {
+    /// The tokenized store to read.
+    public var store: String
+    /// Where the batches go.
+    public var destination: BatchDestination
+    /// Packing settings (the special ids are filled in from the store's vocabulary).
+    public var packing: PackingSettings
+    /// Masking settings (seed and epoch are set per pass).
+    public var masking: MaskingSettings
+    /// The first epoch; pass k uses `epoch + k`.
+    public var epoch: UInt64 = 0
+    /// How many differently masked passes to write (BERT's dupe factor).
+    public var epochs = 1
+    /// Drop a last batch smaller than the batch size.
+    public var dropLast = false
+    /// Write `input_ids` as U16 (the vocabulary must hold at most 65,536 tokens).
+    public var idsU16 = false
+    /// Worker threads.
+    public var threads = 1
+    /// zstd level.
+    public var compressionLevel: Int32 = 3
+    /// Largest uncompressed shard.
+    public var maxShardBytes = 64 << 20
+    /// Replace an earlier run in the output directory.
+    public var overwrite = false
+    /// The command line's settings, recorded in the manifest.
+    public var recordedSettings: [(String, JSONValue)] = []
+
+    /// Creates settings.
+    public init(store: String, destination: BatchDestination, packing: PackingSettings, masking: MaskingSettings) {
+        self.store = store
+        self.destination = destination
+        self.packing = packing
+        self.masking = masking
+    }
+}
+
+/// What a mask run produced.
+public struct MaskJobResult: Sendable {
+    /// Batches (records) written.
+    public var batches = 0
+    /// Sequences written (counting every copy when prediction exceeds corruption).
+    public var sequences = 0
+    /// Real (non-padding) tokens in the written sequences.
+    public var tokens = 0
+    /// Masking statistics over everything written.
+    public var statistics = MaskingStatistics()
+    /// Packing counts of the last pass.
+    public var packing = PackingCounts()
+    /// Documents read from the store per pass.
+    public var documents = 0
+    /// Shards written (directory mode).
+    public var shards: [ShardSummary] = []
+    /// Wall-clock seconds.
+    public var seconds = 0.0
+    /// The reader of standard output went away; the run stopped early, quietly.
+    public var pipeClosed = false
+}
+
+/// Packs a tokenized store into sequences, masks them and writes batches (DESIGN.md §3.2, §4).
+///
+/// Reading and packing run on the caller's thread (they are cheap); masking, safetensors encoding and
+/// compression run per batch on worker threads; batches are written in order, so the bytes do not depend
+/// on `threads`. Randomness is keyed by (seed, epoch, sequence index) for masking and (seed, epoch, document
+/// index) for packing.
+public struct MaskJob {
+    /// The settings.
+    public let settings: MaskJobSettings
+    /// Called after each batch is written, with the running result.
+    public var progress: ((MaskJobResult) -> Void)?
+
+    /// Creates a job.
+    public init(settings: MaskJobSettings) { self.settings = settings }
+
+    /// Runs the job.
+    /// - Returns: What was written.
+    /// - Throws: Store, settings, masking or output errors.
+    public func run() throws -> MaskJobResult {
+        let start = Date()
+        let store = try TokenStore(directory: settings.store)
+        let vocabulary = store.vocabulary
+        func special(_ name: String) throws -> UInt32 {
+            guard let id = vocabulary.id(of: name) else {
+                throw MaskingError(
+                    .invalidSetting, "the store's vocabulary has no \(name) token, which masking needs")
+            }
+            return UInt32(id)
+        }
+        var packing = settings.packing
+        packing.clsID = try special("[CLS]")
+        packing.sepID = try special("[SEP]")
+        packing.padID = try special("[PAD]")
+        let maskID = try special("[MASK]")
+        if settings.idsU16 && vocabulary.count > 65536 {
+            throw MaskingError(.invalidSetting, "--ids u16 needs a vocabulary of at most 65536 tokens (this one has \(vocabulary.count))")
+        }
+        try settings.masking.validate()
+        try packing.validate()
+
+        let specialIDs = Set(vocabulary.specialTokens.map { UInt32($0.id) })
+        let randomIDs = (0..<UInt32(vocabulary.count)).filter { !specialIDs.contains($0) }
+        var unigram: [UInt64]?
+        if settings.masking.randomFrom == .unigram {
+            var counts = [UInt64](repeating: 0, count: vocabulary.count)
+            try store.forEachRecord { record in
+                for id in record.ids where Int(id) < counts.count { counts[Int(id)] += 1 }
+            }
+            for id in specialIDs where Int(id) < counts.count { counts[Int(id)] = 0 }
+            unigram = counts
+        }
+        let maskingVocabulary = MaskingVocabulary(maskID: maskID, randomIDs: randomIDs, unigramCounts: unigram)
+
+        let sink: any FrameSink
+        switch settings.destination {
+        case .directory(let path):
+            try OutputDirectory.prepare(path, overwrite: settings.overwrite)
+            sink = try ShardSetWriter(directory: path, maxRawBytesPerShard: settings.maxShardBytes)
+        case .standardOutput:
+            sink = StdoutFrameSink()
+        }
+
+        var result = MaskJobResult()
+        let copies = settings.masking.copies
+        let settings = self.settings
+        let progress = self.progress
+        do {
+            for pass in 0..<settings.epochs {
+                let epoch = settings.epoch + UInt64(pass)
+                var masking = settings.masking
+                masking.epoch = epoch
+                var passPacking = packing
+                passPacking.epoch = epoch
+                let maskingSettings = masking
+                let map = OrderedParallelMap<SequenceBatch, MaskedBatch, BatchMasker>(
+                    threads: settings.threads,
+                    maxInFlight: settings.threads * 3,
+                    makeWorker: {
+                        try BatchMasker(
+                            settings: maskingSettings, vocabulary: maskingVocabulary, copies: copies,
+                            idsU16: settings.idsU16, compressionLevel: settings.compressionLevel)
+                    },
+                    work: { worker, batch in try worker.process(batch) },
+                    consume: { masked in
+                        for frame in masked.frames {
+                            try sink.append(frame: frame.bytes, rawSize: frame.rawSize, sequences: frame.sequences)
+                            result.batches += 1
+                            result.sequences += frame.sequences
+                        }
+                        result.tokens += masked.tokens
+                        result.statistics.add(masked.statistics)
+                        progress?(result)
+                    })
+                var packer = try SequencePacker(settings: passPacking)
+                let batchSize = passPacking.batchSize
+                let dropLast = settings.dropLast
+                try store.forEachRecord { record in
+                    try record.ids.withUnsafeBufferPointer { ids in
+                        try record.flags.withUnsafeBufferPointer { flags in
+                            for document in 0..<(record.documentOffsets.count - 1) {
+                                let range = record.documentOffsets[document]..<record.documentOffsets[document + 1]
+                                try packer.append(
+                                    ids: UnsafeBufferPointer(rebasing: ids[range]),
+                                    flags: UnsafeBufferPointer(rebasing: flags[range])
+                                ) { batch throws(any Error) in try map.submit(batch) }
+                            }
+                        }
+                    }
+                }
+                try packer.finish { batch throws(any Error) in
+                    if dropLast && batch.count < batchSize { return }
+                    try map.submit(batch)
+                }
+                try map.finish()
+                result.packing = packer.counts
+                result.documents = packer.documentCount
+            }
+        } catch let error as ShardError where error.code == .brokenPipe {
+            result.pipeClosed = true
+            result.seconds = Date().timeIntervalSince(start)
+            return result
+        }
+        result.shards = try sink.finish()
+        if case .directory(let path) = settings.destination {
+            try ManifestFile.write(
+                BatchManifest.make(settings: settings, store: store, packing: packing, result: result), to: path)
+        }
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+}

@@ -1,0 +1,238 @@
+import ArgumentParser
+import Foundation
+import MLMCore
+import MLMMasking
+import MLMPacking
+import MLMPipeline
+import MLMShards
+
+/// `mlmprep mask`: packs a tokenized store into sequences, masks them and writes batches.
+struct MaskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mask",
+        abstract: "Pack, mask and batch a tokenized store, to shards or to standard output.",
+        discussion: """
+            Examples:
+              mlmprep mask tok/ --rate 0.4 -o shards/
+              mlmprep mask tok/ --preset bert --seq-len 128 -o shards/
+              mlmprep mask tok/ --strategy span --rate 0.15 --stdout | python train.py
+
+            Units: token, word (whole words) or span (SpanBERT: lengths in words from a geometric \
+            distribution truncated to [--span-min, --span-max], anchored at word starts). The budget is \
+            rate × candidates with probabilistic rounding, so the expected realised rate equals --rate for \
+            every strategy and sequence length; a unit that would overshoot is taken with probability \
+            remaining/length, so units are never split.
+
+            Corruption and prediction (Wettig et al. 2022, §5): with --corrupt-rate C > --predict-rate P, \
+            C of the tokens are corrupted and labels are put on a random P/C share of them. With P > C, \
+            P of the tokens are selected and every sequence is written k = ceil(P/C) times: copy j \
+            corrupts and predicts only the j-th of k disjoint parts of the selection (the paper's \
+            construction).
+
+            A preset sets every parameter of a published recipe; flags given explicitly override it \
+            (wherever they stand on the command line).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The tokenized store (from mlmprep tokenize).", valueName: "store"))
+    var store: String
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The directory to write shards to.", valueName: "dir"))
+    var output: String?
+
+    @Flag(help: "Write the batches to standard output (the same zstd frames, flushed per batch).")
+    var stdout = false
+
+    @Flag(help: "Replace an earlier run in the output directory.")
+    var overwrite = false
+
+    @Option(help: ArgumentHelp("A published recipe: bert, bert-wwm, roberta, spanbert, efficient-mlm, electra.", valueName: "name"))
+    var preset: MaskingPreset?
+
+    @Option(help: ArgumentHelp("Masking rate: both the prediction and the corruption rate (default 0.15).", valueName: "r"))
+    var rate: Double?
+
+    @Option(help: ArgumentHelp("Share of candidate tokens that get a label (default: --rate).", valueName: "r"))
+    var predictRate: Double?
+
+    @Option(help: ArgumentHelp("Share of candidate tokens whose input is changed (default: --rate).", valueName: "r"))
+    var corruptRate: Double?
+
+    @Option(help: ArgumentHelp("Masking units.", valueName: "token|word|span"))
+    var strategy: MaskingStrategy?
+
+    @Option(help: ArgumentHelp("Replacement probabilities MASK,RANDOM,KEEP (default 0.8,0.1,0.1).", valueName: "m,r,k"))
+    var replace: String?
+
+    @Option(help: ArgumentHelp("One replacement draw per unit or per token.", valueName: "unit|token"))
+    var replacePer: ReplacementGranularity?
+
+    @Option(help: ArgumentHelp("Random replacement ids: uniform over non-special tokens, or by unigram frequency.", valueName: "uniform|unigram"))
+    var randomFrom: RandomReplacementSource?
+
+    @Option(help: ArgumentHelp("At most this many predicted tokens per sequence.", valueName: "n"))
+    var maxPredictions: Int?
+
+    @Option(help: ArgumentHelp("Geometric parameter of span lengths (in words).", valueName: "p"))
+    var spanP: Double?
+
+    @Option(help: ArgumentHelp("Shortest span, in words.", valueName: "n"))
+    var spanMin: Int?
+
+    @Option(help: ArgumentHelp("Longest span, in words.", valueName: "n"))
+    var spanMax: Int?
+
+    @Option(help: ArgumentHelp("Sequence length, [CLS] and [SEP] included.", valueName: "L"))
+    var seqLen = 512
+
+    @Option(help: ArgumentHelp("Sequences per batch (record).", valueName: "B"))
+    var batchSize = 256
+
+    @Option(help: ArgumentHelp("Packing: full (across documents), doc, pair (A/B segments), single (one document per sequence).", valueName: "mode"))
+    var pack: PackingMode?
+
+    @Option(help: ArgumentHelp("Pair packing: probability of a shorter target length.", valueName: "p"))
+    var shortSeqProb: Double?
+
+    @Option(help: ArgumentHelp("Pair packing task: nsp (random next) or sop (swapped order).", valueName: "nsp|sop"))
+    var pairTask: PairTask?
+
+    @Option(help: ArgumentHelp("Random seed.", valueName: "n"))
+    var seed: UInt64 = 0
+
+    @Option(help: ArgumentHelp("Epoch: a fresh, reproducible masking of the same data.", valueName: "n"))
+    var epoch: UInt64 = 0
+
+    @Option(help: ArgumentHelp("Write this many differently masked passes (epochs epoch … epoch+K−1).", valueName: "K"))
+    var epochs = 1
+
+    @Option(help: ArgumentHelp("dtype of input_ids: i32 or u16 (vocabularies of at most 65536 tokens).", valueName: "i32|u16"))
+    var ids: IDType = .i32
+
+    @Flag(help: "Drop a last batch smaller than --batch-size.")
+    var dropLast = false
+
+    @Option(help: ArgumentHelp("zstd level of the records.", valueName: "1-19"))
+    var level: Int32 = 3
+
+    @Option(help: ArgumentHelp("Largest uncompressed shard, in MiB.", valueName: "n"))
+    var maxShardMB = 64
+
+    @OptionGroup var runOptions: RunOptions
+
+    enum IDType: String, ExpressibleByArgument, CaseIterable { case i32, u16 }
+
+    func validate() throws {
+        if stdout == (output != nil) { throw ValidationError("give either -o DIR or --stdout") }
+        for (name, value) in [("--rate", rate), ("--predict-rate", predictRate), ("--corrupt-rate", corruptRate)] {
+            if let value, !(value > 0 && value < 1) { throw ValidationError("\(name) must be in (0, 1), got \(value)") }
+        }
+        if seqLen < 3 || seqLen > 1 << 20 { throw ValidationError("--seq-len must be between 3 and 1048576, got \(seqLen)") }
+        if batchSize < 1 || batchSize > 1 << 20 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if !(1...19).contains(level) { throw ValidationError("--level must be between 1 and 19 (got \(level))") }
+        if let maxPredictions, maxPredictions < 1 { throw ValidationError("--max-predictions must be at least 1") }
+        if let shortSeqProb, !(0...1).contains(shortSeqProb) {
+            throw ValidationError("--short-seq-prob must be in [0, 1], got \(shortSeqProb)")
+        }
+        _ = try maskingSettings()
+        _ = try packingSettings().validate()
+    }
+
+    /// The masking settings: the preset's, then every explicit flag.
+    func maskingSettings() throws -> MaskingSettings {
+        var settings = preset?.settings(sequenceLength: seqLen, seed: seed) ?? MaskingSettings(seed: seed)
+        if let strategy { settings.strategy = strategy }
+        if settings.strategy == .pmi {
+            throw ValidationError("PMI masking needs a PMI table (mlmprep pmi), which this version cannot build yet")
+        }
+        if let rate {
+            settings.predictRate = rate
+            settings.corruptRate = rate
+            if preset == .electra, maxPredictions == nil {
+                settings.maxPredictions = max(1, Int((rate + 0.005) * Double(seqLen)))
+            }
+        }
+        if let predictRate { settings.predictRate = predictRate }
+        if let corruptRate { settings.corruptRate = corruptRate }
+        if let replace {
+            let parts = replace.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 3, let m = parts[0], let r = parts[1], let k = parts[2] else {
+                throw ValidationError("--replace takes three numbers MASK,RANDOM,KEEP, e.g. 0.8,0.1,0.1 (got \(replace))")
+            }
+            settings.replace = ReplacementProbabilities(mask: m, random: r, keep: k)
+        }
+        if let replacePer { settings.replacePer = replacePer }
+        if let randomFrom { settings.randomFrom = randomFrom }
+        if let maxPredictions { settings.maxPredictions = maxPredictions }
+        if let spanP { settings.spanP = spanP }
+        if let spanMin { settings.spanMin = spanMin }
+        if let spanMax { settings.spanMax = spanMax }
+        do {
+            try settings.validate()
+        } catch {
+            throw ValidationError(error.message)
+        }
+        return settings
+    }
+
+    /// The packing settings: the preset's, then every explicit flag (special ids are set from the store).
+    func packingSettings() -> PackingSettings {
+        var mode: PackingMode = .full
+        var shortProbability = 0.0
+        switch preset {
+        case .bert, .bertWWM: mode = .pair; shortProbability = 0.1
+        case .spanbert: mode = .doc
+        default: break
+        }
+        if let pack { mode = pack }
+        if let shortSeqProb { shortProbability = shortSeqProb }
+        return PackingSettings(
+            mode: mode, sequenceLength: seqLen, clsID: 0, sepID: 0, padID: 0, batchSize: batchSize, seed: seed,
+            epoch: epoch, shortSequenceProbability: shortProbability, pairTask: pairTask ?? .nsp)
+    }
+
+    func run() throws {
+        try CommandErrors.reporting {
+            var settings = MaskJobSettings(
+                store: store, destination: stdout ? .standardOutput : .directory(output ?? ""),
+                packing: packingSettings(), masking: try maskingSettings())
+            settings.epoch = epoch
+            settings.epochs = epochs
+            settings.dropLast = dropLast
+            settings.idsU16 = ids == .u16
+            settings.threads = runOptions.resolvedThreads
+            settings.compressionLevel = level
+            settings.maxShardBytes = maxShardMB << 20
+            settings.overwrite = overwrite
+            settings.recordedSettings = [
+                ("preset", preset.map { .string($0.rawValue) } ?? .null),
+                ("command", .string(CommandLine.arguments.dropFirst().joined(separator: " "))),
+            ]
+            var job = MaskJob(settings: settings)
+            let display = ProgressDisplay(enabled: !runOptions.quiet, label: "mask")
+            job.progress = { display.updateMask($0) }
+            let result = try job.run()
+            display.finish()
+            if let path = runOptions.statsJSON { try StatsFile.write(result, to: path) }
+            if !runOptions.quiet {
+                let s = result.statistics
+                let candidates = Double(max(s.candidates, 1))
+                Diagnostics.line(
+                    "mask: \(result.documents) documents → \(result.sequences) sequences in \(result.batches) batches "
+                        + "(\(result.tokens) tokens); predicted \(String(format: "%.4f", Double(s.predicted) / candidates)), "
+                        + "corrupted \(String(format: "%.4f", Double(s.corrupted) / candidates)) of \(s.candidates) "
+                        + "candidates ([MASK] \(s.maskedWithMask), random \(s.randomReplaced), kept \(s.keptButPredicted)); "
+                        + "\(String(format: "%.2f", result.seconds)) s"
+                        + (result.pipeClosed ? "; the reader closed the pipe" : ""))
+            }
+        }
+    }
+}
+
+extension MaskingPreset: ExpressibleByArgument {}
+extension MaskingStrategy: ExpressibleByArgument {}
+extension ReplacementGranularity: ExpressibleByArgument {}
+extension RandomReplacementSource: ExpressibleByArgument {}
+extension PackingMode: ExpressibleByArgument {}
+extension PairTask: ExpressibleByArgument {}
