@@ -198,6 +198,7 @@ public struct MaskJob {
         }
         result.shards = try sink.finish()
         if case .directory(let path) = settings.destination {
+            try OutputDirectory.writeVocabulary(vocabulary, to: path)
             try ManifestFile.write(
                 BatchManifest.make(settings: settings, store: store, packing: packing, result: result), to: path)
         }
