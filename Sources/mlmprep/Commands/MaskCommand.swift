@@ -136,7 +136,11 @@ struct MaskCommand: ParsableCommand {
             throw ValidationError("--short-seq-prob must be in [0, 1], got \(shortSeqProb)")
         }
         _ = try maskingSettings()
-        _ = try packingSettings().validate()
+        do {
+            try packingSettings().validate()
+        } catch {
+            throw ValidationError(error.message)
+        }
     }
 
     /// The masking settings: the preset's, then every explicit flag.
