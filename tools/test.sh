@@ -16,8 +16,8 @@ export MLMPREP_BIN="$PWD/.build/debug/mlmprep"
 
 echo "== swift test"
 set +e
-swift test
-swift_status=$?
+swift test 2>&1 | tee .build/swift-test.log
+swift_status=${PIPESTATUS[0]}
 set -e
 
 echo "== character tables against the installed tokenizers"
@@ -25,11 +25,14 @@ echo "== character tables against the installed tokenizers"
 
 echo "== python tests (reference libraries)"
 set +e
-PYTHONPATH=tools/python .venv/bin/python -m pytest -q tools/python/tests
-py_status=$?
+PYTHONPATH=tools/python .venv/bin/python -m pytest -q tools/python/tests 2>&1 | tee .build/pytest.log
+py_status=${PIPESTATUS[0]}
 set -e
+swift_passed=$(grep -oE 'Test run with [0-9]+ tests' .build/swift-test.log | grep -oE '[0-9]+' | tail -n 1)
+py_passed=$(grep -oE '[0-9]+ passed' .build/pytest.log | grep -oE '[0-9]+' | tail -n 1)
+py_failed=$(grep -oE '[0-9]+ failed' .build/pytest.log | grep -oE '[0-9]+' | tail -n 1)
 if [ "$swift_status" -ne 0 ] || [ "$py_status" -ne 0 ]; then
     echo "FAILED: swift test exit $swift_status, pytest exit $py_status"
     exit 1
 fi
-echo "all tests passed"
+echo "tests: $(( ${swift_passed:-0} + ${py_passed:-0} )) passed, ${py_failed:-0} failed"
