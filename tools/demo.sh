@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on a default corpus: set up (tools/setup.sh), build mlmprep (release), tokenize the corpus
-# into a store, and print the run's summary plus a few documents decoded from the store.
+# into a store, print a few documents decoded from it, mask it at 40% into batches, verify and inspect them.
 #
 # Usage: tools/demo.sh            the samples in corpora/ (English, many scripts, JSON Lines, zstd)
 #        tools/demo.sh --debian   a >=100 MB English corpus built from Debian packages (work-data/)
@@ -15,8 +15,8 @@ vocab=.venv/bert-base-uncased/vocab.txt
 mkdir -p work-data
 
 if [ "${1:-}" = "--debian" ]; then
-    tools/corpus/build_debian_corpus.sh work-data
-    inputs=(work-data/en-debian.txt)
+    tools/corpus/build_debian_corpus.sh work-data/corpus
+    inputs=(work-data/corpus/en-debian.txt)
 else
     inputs=(corpora/en.txt corpora/multilingual.txt corpora/sample.jsonl.zst)
 fi
@@ -42,6 +42,11 @@ for number, (ids, flags) in enumerate(iter_documents(store)):
             shown.append(("| " if flag & 2 else "") + token)
         print(f"document {number}: {len(ids)} tokens: " + " ".join(shown) + (" …" if len(ids) > 40 else ""))
 PY
+
+echo "== mlmprep mask work-data/demo-store --rate 0.4 --seq-len 128 -o work-data/demo-batches"
+"$bin" mask work-data/demo-store --rate 0.4 --seq-len 128 --batch-size 64 -o work-data/demo-batches --overwrite
+"$bin" verify work-data/demo-batches
+"$bin" inspect work-data/demo-batches --sequences 2 --plain
 
 echo "== mlmprep encode"
 "$bin" encode --vocab "$vocab" "Tokenization isn't hard: naïve café, 東京, and [MASK]!"
