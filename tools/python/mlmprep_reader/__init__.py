@@ -45,3 +45,39 @@ __all__ = [
     "seek_table",
     "shard_paths",
 ]
+
+# ----------------------------------------------------------------------------------------------------
+# Masked batches (``mlmprep mask``) for the training side; see batches.py and torch_dataset.py.
+#
+#     from mlmprep_reader import iter_batches, read_batch      # numpy only
+#     from mlmprep_reader import MLMBatchDataset               # imports torch (only when this name is used)
+
+from .batches import (  # noqa: E402
+    BATCHES_FORMAT,
+    IGNORE_INDEX,
+    PAIR_LABEL_FIELDS,
+    REQUIRED_FIELDS,
+    check_batch,
+    iter_batches,
+    read_batch,
+)
+
+__all__ += [
+    "BATCHES_FORMAT",
+    "IGNORE_INDEX",
+    "PAIR_LABEL_FIELDS",
+    "REQUIRED_FIELDS",
+    "check_batch",
+    "iter_batches",
+    "read_batch",
+]  # not MLMBatchDataset: `from mlmprep_reader import *` must not import torch
+
+
+def __getattr__(name):
+    # PEP 562: `MLMBatchDataset` subclasses torch's IterableDataset, so torch is imported only when the
+    # name is first used; `import mlmprep_reader` itself never needs torch.
+    if name == "MLMBatchDataset":
+        from .torch_dataset import MLMBatchDataset
+
+        return MLMBatchDataset
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

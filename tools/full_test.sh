@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The "full mode" of the tests: everything tools/test.sh runs, then the training side with PyTorch.
+#   1. tools/test.sh (set-up, swift build, swift test, the Python tests)
+#   2. installs torch and transformers into .venv if missing (large downloads, which is why this is a
+#      separate mode; the default install keeps tests torch-free)
+#   3. the torch tests (tools/python/tests/test_torch_dataset.py; here they must run, not skip)
+#   4. the real pipeline: mlmprep tokenize corpora/en.txt corpora/multilingual.txt with the bert-base-uncased
+#      vocab, mlmprep mask --stdout piped into tools/python/examples/train_tiny_bert.py --steps 300, which
+#      fails unless the loss goes down; mlmprep must end with status 0 when the trainer closes the pipe.
+#
+# Usage: tools/full_test.sh [--skip-base]     (--skip-base skips step 1, for re-runs)
+# Environment:
+#   MLMPREP_BIN           the CLI for step 4 (default: .build/debug/mlmprep, which step 1 builds)
+#   MLMPREP_TORCH_INDEX   a package index for torch, e.g. https://download.pytorch.org/whl/cpu for the
+#                         CPU-only wheel. Without it torch comes from a local wheel offered through pip's
+#                         find-links (PIP_FIND_LINKS) if there is one, else from PyPI (on Linux x86-64 that
+#                         pulls the CUDA libraries too: several GB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[full_test] %s\n' "$*" >&2; }
+
+skip_base=0
+for arg in "$@"; do
+    case "$arg" in
+        --skip-base) skip_base=1 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+        *) say "unknown argument: $arg (see --help)"; exit 2 ;;
+    esac
+done
+
+if [ "$skip_base" -eq 0 ]; then
+    tools/test.sh
+else
+    say "skipping tools/test.sh (--skip-base)"
+    tools/setup.sh
+fi
+
+py=.venv/bin/python
+pip=(.venv/bin/pip install -q --disable-pip-version-check)
+
+echo "== torch and transformers"
+if ! "$py" -c 'import torch' >/dev/null 2>&1; then
+    if [ -n "${MLMPREP_TORCH_INDEX:-}" ]; then
+        say "installing torch from $MLMPREP_TORCH_INDEX"
+        "${pip[@]}" --index-url "$MLMPREP_TORCH_INDEX" --extra-index-url https://pypi.org/simple torch
+    elif "${pip[@]}" --no-index --no-deps torch >/dev/null 2>&1; then
+        # A wheel offered locally (pip's find-links): keep that version, take its dependencies from PyPI.
+        version=$("$py" -c 'import importlib.metadata as m; print(m.version("torch"))')
+        say "installed torch $version from a local wheel; adding its dependencies from PyPI"
+        "${pip[@]}" "torch==$version"
+    else
+        say "installing torch from PyPI (large download)"
+        "${pip[@]}" torch
+    fi
+fi
+if ! "$py" -c 'import transformers' >/dev/null 2>&1; then
+    # Keep the versions the parity tests were written against (tools/setup.sh pins tokenizers).
+    constraints=$(mktemp)
+    "$py" - >"$constraints" <<'EOF'
+import importlib.metadata as m
+for name in ("tokenizers", "numpy", "torch"):
+    print(f"{name}=={m.version(name)}")
+EOF
+    say "installing transformers from PyPI (keeping $(tr '\n' ' ' <"$constraints"))"
+    "${pip[@]}" -c "$constraints" transformers
+    rm -f "$constraints"
+fi
+"$py" -c 'import torch, transformers; print(f"torch {torch.__version__}, transformers {transformers.__version__}")'
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== torch tests"
+# importorskip would hide a broken install here, so a skipped test is a failure in this mode.
+set +e
+PYTHONPATH=tools/python "$py" -m pytest -q -rs tools/python/tests/test_torch_dataset.py 2>&1 | tee "$tmp/pytest.log"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -ne 0 ]; then
+    say "FAILED: torch tests (pytest exit $rc)"
+    exit 1
+fi
+if grep -Eq '[0-9]+ skipped' "$tmp/pytest.log"; then
+    say "FAILED: torch tests were skipped in full mode (torch and transformers should be installed now)"
+    exit 1
+fi
+
+echo "== pipeline: tokenize | mask --stdout | train_tiny_bert.py"
+bin="${MLMPREP_BIN:-$PWD/.build/debug/mlmprep}"
+[ -x "$bin" ] || { say "no mlmprep binary at $bin (run swift build, or set MLMPREP_BIN)"; exit 1; }
+if ! "$bin" mask --help 2>&1 | grep -q 'mlmprep mask'; then
+    say "FAILED: $bin has no 'mask' subcommand"
+    exit 1
+fi
+vocab=.venv/bert-base-uncased/vocab.txt
+"$bin" tokenize corpora/en.txt corpora/multilingual.txt --vocab "$vocab" -o "$tmp/tok" --quiet
+# ~7 batches of 16 x 64 per epoch: 100 epochs is more than 300 steps need. The trainer closes the pipe
+# after its last step and mlmprep, blocked on the full pipe, must then end quietly with status 0.
+set +e
+"$bin" mask "$tmp/tok" --seq-len 64 --batch-size 16 --rate 0.15 --epochs 100 --stdout --quiet 2>"$tmp/mask.err" \
+    | "$py" tools/python/examples/train_tiny_bert.py --vocab "$tmp/tok/vocab.txt" --steps 300
+status=("${PIPESTATUS[@]}")
+set -e
+if [ "${status[1]}" -ne 0 ]; then
+    say "FAILED: train_tiny_bert.py exited ${status[1]}"
+    [ -s "$tmp/mask.err" ] && { say "mlmprep mask said:"; cat "$tmp/mask.err" >&2; }
+    exit 1
+fi
+if [ "${status[0]}" -ne 0 ]; then
+    say "FAILED: mlmprep mask exited ${status[0]} (it must end quietly with 0 when the reader closes the pipe)"
+    cat "$tmp/mask.err" >&2
+    exit 1
+fi
+if [ -s "$tmp/mask.err" ]; then
+    say "note: mlmprep mask --quiet wrote to stderr (it should end quietly when the reader closes the pipe):"
+    cat "$tmp/mask.err" >&2
+fi
+echo "full tests passed"
