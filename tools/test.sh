@@ -28,9 +28,9 @@ set +e
 PYTHONPATH=tools/python .venv/bin/python -m pytest -q tools/python/tests 2>&1 | tee .build/pytest.log
 py_status=${PIPESTATUS[0]}
 set -e
-swift_passed=$(grep -oE 'Test run with [0-9]+ tests' .build/swift-test.log | grep -oE '[0-9]+' | tail -n 1)
-py_passed=$(grep -oE '[0-9]+ passed' .build/pytest.log | grep -oE '[0-9]+' | tail -n 1)
-py_failed=$(grep -oE '[0-9]+ failed' .build/pytest.log | grep -oE '[0-9]+' | tail -n 1)
+swift_passed=$(grep -oE 'Test run with [0-9]+ tests' .build/swift-test.log | grep -oE '[0-9]+' | tail -n 1 || true)
+py_passed=$(grep -oE '[0-9]+ passed' .build/pytest.log | grep -oE '[0-9]+' | tail -n 1 || true)
+py_failed=$(grep -oE '[0-9]+ failed' .build/pytest.log | grep -oE '[0-9]+' | tail -n 1 || true)
 if [ "$swift_status" -ne 0 ] || [ "$py_status" -ne 0 ]; then
     echo "FAILED: swift test exit $swift_status, pytest exit $py_status"
     exit 1
