@@ -137,6 +137,7 @@ public struct MaskJob {
         }
 
         var result = MaskJobResult()
+        var documentsSoFar = 0
         let copies = settings.masking.copies
         let settings = self.settings
         let progress = self.progress
@@ -168,6 +169,7 @@ public struct MaskJob {
                         progress?(result)
                     })
                 var packer = try SequencePacker(settings: passPacking)
+                defer { documentsSoFar = packer.documentCount }
                 let batchSize = passPacking.batchSize
                 let dropLast = settings.dropLast
                 try store.forEachRecord { record in
@@ -193,6 +195,7 @@ public struct MaskJob {
             }
         } catch let error as ShardError where error.code == .brokenPipe {
             result.pipeClosed = true
+            result.documents = documentsSoFar
             result.seconds = Date().timeIntervalSince(start)
             return result
         }
