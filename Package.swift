@@ -23,6 +23,7 @@ let package = Package(
         // MARK: - Wrappers
         .target(name: "MLMZstd", dependencies: ["CZstd"], swiftSettings: swiftSettings),
         .target(name: "CICUShim", dependencies: ["CICU"]),
+        .target(name: "CMemory"),
         .target(name: "MLMUnicode", dependencies: ["CICUShim"], swiftSettings: swiftSettings),
 
         // MARK: - Pipeline stages
@@ -42,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "mlmprep",
             dependencies: [
-                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking",
+                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMemory
 import Foundation
 
 /// The `mlmprep` command: turns raw text into masked-language-model training data.
@@ -17,6 +18,7 @@ struct MLMPrep: ParsableCommand {
 
     /// Runs the command line; bad usage exits with status 2 (not swift-argument-parser's 64), as DESIGN.md §2 says.
     static func main() {
+        keepFreedMemoryInTheHeap()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -33,4 +35,11 @@ struct MLMPrep: ParsableCommand {
 /// The tool's version, written into every manifest.
 enum MLMPrepVersion {
     static let string = "0.1.0"
+}
+
+/// Batches, records and frames are a few MiB each. By default glibc serves such blocks with `mmap` and
+/// returns them on `free`, so every batch faults in fresh zeroed pages (14% of `mask`'s time, measured).
+/// Raising the mmap and trim thresholds keeps freed blocks in the heap for the next batch.
+private func keepFreedMemoryInTheHeap() {
+    _ = cmemory_keep_freed_blocks(256 << 20, 512 << 20)
 }
