@@ -45,6 +45,8 @@ public final class BertEncoder {
     private let specialFirstByte: UnsafeMutablePointer<Bool>
     private let wordStarts: ByteKeyTable
     private let continuations: ByteKeyTable
+    private let wordStartsLongest: Int
+    private let continuationsLongest: Int
     private let strip: Bool
     private let lowercase: Bool
     private let cleanText: Bool
@@ -72,6 +74,8 @@ public final class BertEncoder {
         self.properties.initialize(from: tables.properties, count: tables.properties.count)
         self.wordStarts = vocabulary.wordStarts
         self.continuations = vocabulary.continuations
+        self.wordStartsLongest = vocabulary.wordStarts.longestKey
+        self.continuationsLongest = vocabulary.continuations.longestKey
         self.strip = settings.normalizer.stripsAccents
         self.lowercase = settings.normalizer.lowercase
         self.cleanText = settings.normalizer.cleanText
@@ -449,13 +453,18 @@ public final class BertEncoder {
         let savedFlags = carryFlags
         var start = 0
         while start < length {
-            let table = start == 0 ? wordStarts : continuations
-            var end = min(length, start + table.longestKey)
+            // No local reference to a table: copying the class reference would retain and release a
+            // shared object per piece, and those atomic counts contend between worker threads.
+            let first = start == 0
+            var end = min(length, start + (first ? wordStartsLongest : continuationsLongest))
             // Never cut inside a UTF-8 sequence.
             while end < length && end > start && word[end] & 0xC0 == 0x80 { end -= 1 }
             var found: Int32 = -1
             while end > start {
-                found = table.value(UnsafePointer(word + start), end - start)
+                found =
+                    first
+                    ? wordStarts.value(UnsafePointer(word + start), end - start)
+                    : continuations.value(UnsafePointer(word + start), end - start)
                 if found >= 0 { break }
                 end -= 1
                 while end > start && word[end] & 0xC0 == 0x80 { end -= 1 }
