@@ -98,6 +98,26 @@ public final class ByteKeyTable: @unchecked Sendable {
         return h
     }
 
+    /// Whether `count` bytes at `a` and `b` are equal: 8 bytes at a time (keys are short; a call to
+    /// `memcmp` cost more than the compare itself).
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var index = 0
+        while index + 8 <= count {
+            if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self)
+                != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self)
+            {
+                return false
+            }
+            index += 8
+        }
+        while index < count {
+            if a[index] != b[index] { return false }
+            index += 1
+        }
+        return true
+    }
+
     /// The value stored for `key`, or -1.
     /// - Parameter key: The bytes to look up.
     /// - Returns: The value, or -1 when the key is absent.
@@ -116,7 +136,7 @@ public final class ByteKeyTable: @unchecked Sendable {
             if entry.value < 0 { return -1 }
             if entry.hash == hash && Int(entry.length) == count {
                 if count == 0 { return entry.value }
-                if let base, memcmp(arena + Int(entry.start), base, count) == 0 { return entry.value }
+                if let base, Self.equal(arena + Int(entry.start), base, count) { return entry.value }
             }
             slot = (slot + 1) & mask
         }
