@@ -24,13 +24,14 @@ let package = Package(
         .target(name: "MLMZstd", dependencies: ["CZstd"], swiftSettings: swiftSettings),
         .target(name: "CICUShim", dependencies: ["CICU"]),
         .target(name: "CMemory"),
+        .target(name: "CSHA256"),
         .target(name: "MLMUnicode", dependencies: ["CICUShim"], swiftSettings: swiftSettings),
 
         // MARK: - Pipeline stages
         .target(name: "MLMCore", swiftSettings: swiftSettings),
         .target(name: "MLMReaders", dependencies: ["MLMCore", "MLMZstd"], swiftSettings: swiftSettings),
         .target(name: "MLMTokenizer", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
-        .target(name: "MLMShards", dependencies: ["MLMCore", "MLMZstd"], swiftSettings: swiftSettings),
+        .target(name: "MLMShards", dependencies: ["MLMCore", "MLMZstd", "CSHA256"], swiftSettings: swiftSettings),
         .target(name: "MLMPacking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(name: "MLMMasking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(

@@ -1,3 +1,4 @@
+import CSHA256
 /// A streaming SHA-256 (FIPS 180-4) hasher, for the per-shard digests in manifests.
 ///
 /// ```swift
@@ -43,10 +44,14 @@ public struct SHA256: Sendable {
     )
     private var pending: [UInt8] = []
     private var totalBytes: UInt64 = 0
+    private let useHardware: Bool
 
     /// Creates a hasher with an empty message.
-    public init() {
+    /// - Parameter hardwareAcceleration: Use the x86 SHA extensions when the processor has them (the
+    ///   portable Swift code otherwise; tests compare the two).
+    public init(hardwareAcceleration: Bool = true) {
         pending.reserveCapacity(64)
+        useHardware = hardwareAcceleration && csha256_hardware_available() != 0
     }
 
     /// Hashes `bytes` in one call.
@@ -109,6 +114,17 @@ public struct SHA256: Sendable {
     /// Runs the compression function over whole 64-byte blocks.
     /// - Parameter blocks: A multiple of 64 bytes.
     private mutating func compress(_ blocks: UnsafeRawBufferPointer) {
+        if useHardware, let base = blocks.baseAddress {
+            var words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+            csha256_blocks(&words, base.assumingMemoryBound(to: UInt8.self), blocks.count / 64)
+            state = (words[0], words[1], words[2], words[3], words[4], words[5], words[6], words[7])
+            return
+        }
+        compressPortably(blocks)
+    }
+
+    /// The compression function in Swift, for processors without the SHA extensions (and as the reference).
+    private mutating func compressPortably(_ blocks: UnsafeRawBufferPointer) {
         var (h0, h1, h2, h3, h4, h5, h6, h7) = state
         Self.roundConstants.withUnsafeBufferPointer { k in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
