@@ -52,7 +52,7 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "MLMTestSupport", dependencies: ["MLMCore"], path: "Tests/MLMTestSupport"),
-        .testTarget(name: "MLMZstdTests", dependencies: ["MLMZstd"]),
+        .testTarget(name: "MLMZstdTests", dependencies: ["MLMZstd", "MLMCore"]),
         .testTarget(name: "MLMReadersTests", dependencies: ["MLMReaders", "MLMZstd", "MLMTestSupport"]),
         .testTarget(name: "MLMTokenizerTests", dependencies: ["MLMTokenizer", "MLMTestSupport"]),
         .testTarget(name: "MLMMaskingTests", dependencies: ["MLMMasking", "MLMCore"]),

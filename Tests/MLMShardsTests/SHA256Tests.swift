@@ -1,3 +1,4 @@
+import MLMCore
 import MLMShards
 import Testing
 
@@ -62,7 +63,7 @@ import Testing
 
 @Suite struct SHA256AccelerationTests {
     @Test func hardwareAndPortablePathsAgree() {
-        var random = SplitMixForSHA(seed: 99)
+        var random = CounterRandom(seed: 99, index: 0)
         for length in [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 4096, 100_003] {
             let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             var fast = SHA256(hardwareAcceleration: true)
@@ -82,14 +83,3 @@ import Testing
     }
 }
 
-private struct SplitMixForSHA {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,9 +1,10 @@
+import MLMCore
 import MLMZstd
 import Testing
 
 @Suite struct ZstdTests {
     private func randomText(_ count: Int) -> [UInt8] {
-        var generator = SplitMix(seed: 42)
+        var generator = CounterRandom(seed: 42, index: 0)
         return (0..<count).map { _ in UInt8(ascii: "a") + UInt8(generator.next() % 8) }
     }
 
@@ -66,15 +67,3 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
