@@ -108,6 +108,7 @@ public struct JSONTextField {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
         var depth = 0
+        var discarded: [UInt8] = []
 
         func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
@@ -215,69 +216,65 @@ public struct JSONTextField {
             guard let byte = peek() else { throw Failure(offset: index, reason: "expected a value") }
             switch byte {
             case UInt8(ascii: "\""):
-                var sink: [UInt8] = []
-                _ = try string(into: &sink)
+                try skipString()
                 return "string"
             case UInt8(ascii: "{"):
-                try nest()
-                index += 1
-                skipSpace()
-                if peek() == UInt8(ascii: "}") {
-                    index += 1
-                    depth -= 1
-                    return "object"
-                }
-                while true {
-                    skipSpace()
-                    guard peek() == UInt8(ascii: "\"") else { throw Failure(offset: index, reason: "expected a key") }
-                    var sink: [UInt8] = []
-                    _ = try string(into: &sink)
-                    skipSpace()
-                    guard peek() == UInt8(ascii: ":") else { throw Failure(offset: index, reason: "expected ':'") }
-                    index += 1
-                    skipSpace()
-                    _ = try skipValue()
-                    skipSpace()
-                    if peek() == UInt8(ascii: ",") {
-                        index += 1
-                        continue
-                    }
-                    guard peek() == UInt8(ascii: "}") else {
-                        throw Failure(offset: index, reason: "expected ',' or '}' in an object")
-                    }
-                    index += 1
-                    depth -= 1
-                    return "object"
-                }
+                try skipMembers(closing: UInt8(ascii: "}"), isObject: true)
+                return "object"
             case UInt8(ascii: "["):
-                try nest()
-                index += 1
-                skipSpace()
-                if peek() == UInt8(ascii: "]") {
-                    index += 1
-                    depth -= 1
-                    return "array"
-                }
-                while true {
-                    skipSpace()
-                    _ = try skipValue()
-                    skipSpace()
-                    if peek() == UInt8(ascii: ",") {
-                        index += 1
-                        continue
-                    }
-                    guard peek() == UInt8(ascii: "]") else {
-                        throw Failure(offset: index, reason: "expected ',' or ']' in an array")
-                    }
-                    index += 1
-                    depth -= 1
-                    return "array"
-                }
+                try skipMembers(closing: UInt8(ascii: "]"), isObject: false)
+                return "array"
             case UInt8(ascii: "t"): try literal("true"); return "boolean"
             case UInt8(ascii: "f"): try literal("false"); return "boolean"
             case UInt8(ascii: "n"): try literal("null"); return "null"
             case UInt8(ascii: "-"), 0x30...0x39: try number(); return "number"
             default: throw Failure(offset: index, reason: "unexpected character")
+            }
+        }
+
+        /// Skips a string without keeping its text (one scratch buffer, reused).
+        mutating func skipString() throws {
+            var scratch = discarded
+            discarded = []
+            defer { discarded = scratch }
+            scratch.removeAll(keepingCapacity: true)
+            _ = try string(into: &scratch)
+        }
+
+        /// Skips the members of an object (`"key": value`) or the elements of an array, from the opening
+        /// bracket to the closing one.
+        mutating func skipMembers(closing: UInt8, isObject: Bool) throws {
+            try nest()
+            index += 1
+            skipSpace()
+            if peek() == closing {
+                index += 1
+                depth -= 1
+                return
+            }
+            while true {
+                skipSpace()
+                if isObject {
+                    guard peek() == UInt8(ascii: "\"") else { throw Failure(offset: index, reason: "expected a key") }
+                    try skipString()
+                    skipSpace()
+                    guard peek() == UInt8(ascii: ":") else { throw Failure(offset: index, reason: "expected ':'") }
+                    index += 1
+                    skipSpace()
+                }
+                _ = try skipValue()
+                skipSpace()
+                if peek() == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                guard peek() == closing else {
+                    let reason = isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array"
+                    throw Failure(offset: index, reason: reason)
+                }
+                index += 1
+                depth -= 1
+                return
             }
         }
 
