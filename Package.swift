@@ -35,8 +35,13 @@ let package = Package(
         .target(name: "MLMPacking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(name: "MLMMasking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(
+            name: "MLMPMI",
+            dependencies: ["MLMCore", "MLMZstd", "MLMShards", "MLMTokenizer", "MLMMasking"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MLMPipeline",
-            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode", "MLMPacking", "MLMMasking"],
+            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode", "MLMPacking", "MLMMasking", "MLMPMI"],
             swiftSettings: swiftSettings
         ),
 
@@ -44,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "mlmprep",
             dependencies: [
-                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking", "CMemory",
+                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking", "MLMPMI", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -57,6 +62,7 @@ let package = Package(
         .testTarget(name: "MLMTokenizerTests", dependencies: ["MLMTokenizer", "MLMTestSupport"]),
         .testTarget(name: "MLMMaskingTests", dependencies: ["MLMMasking", "MLMCore"]),
         .testTarget(name: "MLMShardsTests", dependencies: ["MLMShards", "MLMTestSupport"]),
+        .testTarget(name: "MLMPMITests", dependencies: ["MLMPMI", "MLMMasking", "MLMTokenizer", "MLMCore", "MLMTestSupport"]),
         .testTarget(name: "MLMPackingTests", dependencies: ["MLMPacking", "MLMCore"]),
         .testTarget(name: "MLMPrepTests", dependencies: ["MLMPipeline", "MLMReaders", "MLMShards", "MLMTokenizer", "MLMTestSupport"]),
     ]

@@ -28,9 +28,10 @@ struct BatchMasker {
     private let idsU16: Bool
 
     init(
-        settings: MaskingSettings, vocabulary: MaskingVocabulary, copies: Int, idsU16: Bool, compressionLevel: Int32
+        settings: MaskingSettings, vocabulary: MaskingVocabulary, matcher: (any UnitMatcher)? = nil, copies: Int,
+        idsU16: Bool, compressionLevel: Int32
     ) throws {
-        masker = try Masker(settings: settings, vocabulary: vocabulary)
+        masker = try Masker(settings: settings, vocabulary: vocabulary, unitMatcher: matcher)
         compressor = try ZstdCompressor(level: compressionLevel)
         self.copies = copies
         self.idsU16 = idsU16

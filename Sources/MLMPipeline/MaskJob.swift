@@ -42,6 +42,8 @@ public struct MaskJobSettings: Sendable {
     public var overwrite = false
     /// The command line's settings, recorded in the manifest.
     public var recordedSettings: [(String, JSONValue)] = []
+    /// The PMI table for `--strategy pmi` (from `mlmprep pmi`; counted with the store's vocabulary).
+    public var pmiTable: String?
 
     /// Creates settings.
     public init(store: String, destination: BatchDestination, packing: PackingSettings, masking: MaskingSettings) {
@@ -126,6 +128,7 @@ public struct MaskJob {
             unigram = counts
         }
         let maskingVocabulary = MaskingVocabulary(maskID: maskID, randomIDs: randomIDs, unigramCounts: unigram)
+        let matcher = try Self.loadMatcher(settings: settings, store: store)
 
         let sink: any FrameSink
         switch settings.destination {
@@ -154,7 +157,7 @@ public struct MaskJob {
                     maxInFlight: settings.threads * 3,
                     makeWorker: {
                         try BatchMasker(
-                            settings: maskingSettings, vocabulary: maskingVocabulary, copies: copies,
+                            settings: maskingSettings, vocabulary: maskingVocabulary, matcher: matcher, copies: copies,
                             idsU16: settings.idsU16, compressionLevel: settings.compressionLevel)
                     },
                     work: { worker, batch in try worker.process(batch) },

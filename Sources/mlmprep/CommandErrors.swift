@@ -1,4 +1,5 @@
 import ArgumentParser
+import MLMPMI
 import MLMReaders
 import MLMShards
 import MLMTokenizer
@@ -18,6 +19,11 @@ enum CommandErrors {
             fail("\(error)")
         } catch let error as ShardError {
             fail("\(error)")
+        } catch let error as PMIError where error.code == .invalidSetting {
+            // A setting that could only be checked once the files were read is still bad usage: exit 2.
+            var line = "mlmprep: error: \(error)\n"
+            line.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+            exit(2)
         } catch let error as ExitCode {
             throw error
         } catch let error as CleanExit {

@@ -13,7 +13,10 @@ struct MLMPrep: ParsableCommand {
             safetensors batches (the MLMB container) that any trainer can read.
             """,
         version: MLMPrepVersion.string,
-        subcommands: [TokenizeCommand.self, MaskCommand.self, InspectCommand.self, VerifyCommand.self, EncodeCommand.self]
+        subcommands: [
+            TokenizeCommand.self, MaskCommand.self, PMICommand.self, InspectCommand.self, VerifyCommand.self,
+            EncodeCommand.self,
+        ]
     )
 
     /// Runs the command line; bad usage exits with status 2 (not swift-argument-parser's 64), as DESIGN.md §2 says.

@@ -58,8 +58,11 @@ struct MaskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Share of candidate tokens whose input is changed (default: --rate).", valueName: "r"))
     var corruptRate: Double?
 
-    @Option(help: ArgumentHelp("Masking units.", valueName: "token|word|span"))
+    @Option(help: ArgumentHelp("Masking units (pmi needs --pmi).", valueName: "token|word|span|pmi"))
     var strategy: MaskingStrategy?
+
+    @Option(help: ArgumentHelp("The PMI table for --strategy pmi / --preset pmi (from mlmprep pmi).", valueName: "table"))
+    var pmi: String?
 
     @Option(help: ArgumentHelp("Replacement probabilities MASK,RANDOM,KEEP (default 0.8,0.1,0.1).", valueName: "m,r,k"))
     var replace: String?
@@ -147,8 +150,11 @@ struct MaskCommand: ParsableCommand {
     func maskingSettings() throws -> MaskingSettings {
         var settings = preset?.settings(sequenceLength: seqLen, seed: seed) ?? MaskingSettings(seed: seed)
         if let strategy { settings.strategy = strategy }
-        if settings.strategy == .pmi {
-            throw ValidationError("PMI masking needs a PMI table (mlmprep pmi), which this version cannot build yet")
+        if settings.strategy == .pmi && pmi == nil {
+            throw ValidationError("--strategy pmi (and --preset pmi) needs a PMI table: --pmi FILE (make one with mlmprep pmi)")
+        }
+        if settings.strategy != .pmi && pmi != nil {
+            throw ValidationError("--pmi is used only by --strategy pmi or --preset pmi")
         }
         if let rate {
             settings.predictRate = rate
@@ -209,7 +215,9 @@ struct MaskCommand: ParsableCommand {
             settings.compressionLevel = level
             settings.maxShardBytes = maxShardMB << 20
             settings.overwrite = overwrite
+            settings.pmiTable = pmi
             settings.recordedSettings = [
+                ("pmi_table", pmi.map { .string($0) } ?? .null),
                 ("preset", preset.map { .string($0.rawValue) } ?? .null),
                 ("command", .string(CommandLine.arguments.dropFirst().joined(separator: " "))),
             ]

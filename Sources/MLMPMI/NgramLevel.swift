@@ -1,0 +1,72 @@
+/// The frequent n-grams of one length (n ≥ 2), numbered in key order.
+///
+/// An n-gram is named by the numbers of its two (n−1)-grams, the one it starts with and the one it ends with:
+/// `key = prefix << 32 | suffix`. The two overlap in n − 2 words, so the pair determines the n-gram, and the key
+/// can be formed from the (n−1)-gram numbers of two neighbouring positions. Level 2 uses the ``WordTable``
+/// numbers. Keys are sorted; an n-gram's number is its rank.
+public struct NgramLevel: Sendable {
+    /// The number that means "not a frequent n-gram".
+    public static let none = UInt32.max
+
+    /// The n-gram length.
+    public let length: Int
+    /// Keys, ascending.
+    public let keys: [UInt64]
+    /// Counts, by number.
+    public let counts: [UInt64]
+    private let slotKeys: [UInt64]
+    private let slotIndices: [UInt32]
+
+    /// Creates a level from sorted keys and their counts.
+    /// - Parameters:
+    ///   - length: The n-gram length.
+    ///   - keys: Keys, strictly ascending (fewer than 2³² − 1).
+    ///   - counts: Their counts.
+    public init(length: Int, keys: [UInt64], counts: [UInt64]) {
+        self.length = length
+        self.keys = keys
+        self.counts = counts
+        var capacity = 16
+        while capacity < keys.count * 2 { capacity <<= 1 }
+        var slotKeys = [UInt64](repeating: NgramCounter.emptyKey, count: capacity)
+        var slotIndices = [UInt32](repeating: Self.none, count: capacity)
+        let shift = UInt64(64 - capacity.trailingZeroBitCount)
+        for (index, key) in keys.enumerated() {
+            var slot = Int(truncatingIfNeeded: (key &* NgramCounter.multiplier) >> shift)
+            while slotKeys[slot] != NgramCounter.emptyKey { slot = (slot + 1) & (capacity - 1) }
+            slotKeys[slot] = key
+            slotIndices[slot] = UInt32(index)
+        }
+        self.slotKeys = slotKeys
+        self.slotIndices = slotIndices
+    }
+
+    /// The number of frequent n-grams.
+    public var count: Int { keys.count }
+
+    /// Bytes held (for the memory budget).
+    public var memoryBytes: Int { keys.count * 16 + slotKeys.count * 12 }
+
+    /// The number of the n-gram whose (n−1)-grams are `prefix` and `suffix`, or ``none``.
+    @inline(__always)
+    public func index(prefix: UInt32, suffix: UInt32) -> UInt32 {
+        let key = UInt64(prefix) << 32 | UInt64(suffix)
+        let mask = slotKeys.count - 1
+        let shift = UInt64(64 - slotKeys.count.trailingZeroBitCount)
+        var slot = Int(truncatingIfNeeded: (key &* NgramCounter.multiplier) >> shift)
+        while true {
+            let stored = slotKeys[slot]
+            if stored == key { return slotIndices[slot] }
+            if stored == NgramCounter.emptyKey { return Self.none }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The (n−1)-gram the n-gram `index` starts with.
+    @inline(__always)
+    public func prefix(of index: Int) -> Int { Int(keys[index] >> 32) }
+
+    /// The (n−1)-gram the n-gram `index` ends with.
+    @inline(__always)
+    public func suffix(of index: Int) -> Int { Int(keys[index] & 0xFFFF_FFFF) }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import MLMCore
+import MLMPMI
+import MLMShards
+
+/// A tokenized store as a ``MLMPMI/TokenRecordSource``: records numbered across its shards, in store order.
+///
+/// Each reader opens the shards it needs itself, so threads never share a file handle.
+public struct StoreRecordSource: TokenRecordSource {
+    /// The store.
+    public let store: TokenStore
+    /// `shardStarts[s]`: the number of the first record of shard `s`; the last entry is the total.
+    private let shardStarts: [Int]
+
+    /// Opens every shard's seek table to number the records.
+    /// - Parameter store: An opened store.
+    /// - Throws: ``MLMShards/ShardError`` for a damaged shard.
+    public init(store: TokenStore) throws {
+        self.store = store
+        var starts = [0]
+        for file in store.shardFiles {
+            let reader = try ShardReader(path: (store.directory as NSString).appendingPathComponent(file))
+            starts.append(starts.last! + reader.recordCount)
+        }
+        shardStarts = starts
+    }
+
+    /// The number of records in the store.
+    public var recordCount: Int { shardStarts.last ?? 0 }
+
+    /// The store's identity, for PMI tables and count files.
+    public func identity() throws -> StoreIdentity {
+        let path = (store.directory as NSString).appendingPathComponent(ManifestFile.fileName)
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw ShardError(.io, "cannot read the manifest", path: path)
+        }
+        return StoreIdentity(
+            manifestSHA256: SHA256.hash(Array(bytes)).hexDigest, vocabularySHA256: store.vocabularyDigest,
+            documents: store.documentCount, tokens: store.tokenCount, records: recordCount)
+    }
+
+    /// A reader for one thread.
+    public func makeReader() throws -> any TokenRecordReader { Reader(source: self) }
+
+    private struct Reader: TokenRecordReader {
+        let source: StoreRecordSource
+        var shard = -1
+        var reader: ShardReader?
+
+        init(source: StoreRecordSource) { self.source = source }
+
+        mutating func record(at ordinal: Int) throws -> TokenRecord {
+            var index = shard
+            if index < 0 || ordinal < source.shardStarts[index] || ordinal >= source.shardStarts[index + 1] {
+                index = source.shardStarts.lastIndex { $0 <= ordinal }!
+                let path = (source.store.directory as NSString).appendingPathComponent(source.store.shardFiles[index])
+                reader = try ShardReader(path: path)
+                shard = index
+            }
+            let local = ordinal - source.shardStarts[index]
+            let bytes = try reader!.record(at: local)
+            do {
+                let record = try TokenStore.decode(bytes)
+                return TokenRecord(ids: record.ids, flags: record.flags, documentOffsets: record.documentOffsets)
+            } catch var error as ShardError {
+                error.path = reader!.path
+                error.recordIndex = local
+                throw error
+            }
+        }
+    }
+}

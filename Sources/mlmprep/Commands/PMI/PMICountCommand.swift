@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import MLMPMI
+import MLMPipeline
+
+/// `mlmprep pmi count`: one worker's exact counts of one round, for scale-out runs.
+struct PMICountCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "count",
+        abstract: "Count one round of one worker's slice of a store into a part file (see `mlmprep pmi --help`).",
+        discussion: """
+            Without --after this is round 1 (words); with the count file of round k−1 (from pmi merge) it \
+            counts the k-grams whose two (k−1)-grams are frequent. Worker I of N takes the store's records \
+            I, I+N, I+2N, …; --worker defaults to SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The tokenized store (from mlmprep tokenize).", valueName: "store"))
+    var store: String
+
+    @Option(help: ArgumentHelp("This worker's slice, I/N with 0 ≤ I < N.", valueName: "I/N"))
+    var worker: String?
+
+    @Option(help: ArgumentHelp("The merged count file of the previous round (rounds 2…max-n).", valueName: "counts"))
+    var after: String?
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The part file to write.", valueName: "part"))
+    var output: String
+
+    @Flag(help: "Replace an existing part file.")
+    var overwrite = false
+
+    @OptionGroup var counting: PMICountingOptions
+    @OptionGroup var runOptions: RunOptions
+
+    func slice() throws -> WorkerSlice {
+        let environment = ProcessInfo.processInfo.environment
+        var text = worker
+        if text == nil, let index = environment["SLURM_ARRAY_TASK_ID"], let count = environment["SLURM_ARRAY_TASK_COUNT"] {
+            text = "\(index)/\(count)"
+        }
+        guard let text else {
+            throw ValidationError("give --worker I/N (or run as a Slurm array task)")
+        }
+        do { return try WorkerSlice(parsing: text) } catch { throw ValidationError(error.message) }
+    }
+
+    func validate() throws {
+        _ = try slice()
+        _ = try counting.memoryLimitBytes()
+        if let maxN = counting.maxN, !(2...8).contains(maxN) {
+            throw ValidationError("--max-n must be between 2 and 8, got \(maxN)")
+        }
+    }
+
+    func run() throws {
+        let slice = try slice()
+        let memoryLimit = try counting.memoryLimitBytes()
+        try CommandErrors.reporting {
+            let started = Date()
+            try PMIOutput.check(output, overwrite: overwrite)
+            let (source, identity) = try PMICommandSupport.openStore(store)
+            let temporary = try PMIOutput.temporaryDirectory(near: output, given: counting.tempDir)
+            defer { try? FileManager.default.removeItem(atPath: temporary) }
+            var settings = PMISettings()
+            if let maxN = counting.maxN { settings.maximumLength = maxN }
+            if let within = counting.within { settings.scope = within }
+            var options = CountingOptions(
+                settings: settings, temporaryDirectory: temporary, vocabularySize: source.store.vocabulary.count)
+            options.slice = slice
+            options.threads = runOptions.resolvedThreads
+            options.memoryLimit = memoryLimit
+            let (round, entries) = try PMIRounds.countPart(
+                source: source, identity: identity, vocabulary: PMICommandSupport.vocabulary(of: source),
+                options: options, after: after,
+                explicitSettings: (counting.maxN != nil, counting.within != nil), output: output)
+            let seconds = Date().timeIntervalSince(started)
+            if let path = runOptions.statsJSON {
+                var summary = PMIRunSummary()
+                summary.distinct = [entries]
+                try PMICommandSupport.writeStats(
+                    summary, seconds: seconds, extra: [("round", .int(round)), ("worker", .string(slice.description))],
+                    to: path)
+            }
+            PMICommandSupport.note(
+                "round \(round), worker \(slice): \(PMICommandSupport.grouped(entries)) distinct "
+                    + (round == 1 ? "words" : "\(round)-grams") + String(format: " → %@ (%.1f s)", output, seconds),
+                quiet: runOptions.quiet)
+        }
+    }
+}

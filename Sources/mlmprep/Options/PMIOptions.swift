@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import MLMPMI
+
+extension SegmentScope: ExpressibleByArgument {}
+extension PMIScore: ExpressibleByArgument {}
+
+/// What n-grams are counted: `--max-n` and `--within` (fixed in round 1 of a scale-out run).
+struct PMICountingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Longest n-gram counted, in words (2…8; default 5).", valueName: "n"))
+    var maxN: Int?
+
+    @Option(help: ArgumentHelp("N-grams stay within a document (default) or a sentence.", valueName: "document|sentence"))
+    var within: SegmentScope?
+
+    @Option(help: ArgumentHelp(
+        "Memory for the counting tables, e.g. 3G, 512M (default 3G). Bigger corpora spill sorted runs to disk.",
+        valueName: "size"))
+    var memoryLimit: String = "3G"
+
+    @Option(help: ArgumentHelp("Where spill files go (default: next to the output).", valueName: "dir"))
+    var tempDir: String?
+
+    /// `--memory-limit` in bytes.
+    func memoryLimitBytes() throws -> Int {
+        guard let bytes = ByteSize.parse(memoryLimit), bytes >= 64 << 20 else {
+            throw ValidationError("--memory-limit must be a size of at least 64M such as 3G or 512M, got \(memoryLimit)")
+        }
+        return bytes
+    }
+}
+
+/// How entries are chosen: `--min-count`, `--size`, `--mix`, `--score`.
+struct PMISelectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Keep n-grams counted at least this often (default 10).", valueName: "count"))
+    var minCount: Int?
+
+    @Option(help: ArgumentHelp("Entries in the table over all lengths (default 800000).", valueName: "entries"))
+    var size: Int?
+
+    @Option(help: ArgumentHelp(
+        "Percent of --size per length 2…max-n (default 50,25,12.5,12.5 for max-n 5); the rounding remainder goes to bigrams.",
+        valueName: "p2,p3,…"))
+    var mix: String?
+
+    @Option(help: ArgumentHelp(
+        "pmi: PMI_n of Levine et al. 2021 (default); pmi-freq: weighted by the n-gram's probability (AI21's lists).",
+        valueName: "pmi|pmi-freq"))
+    var score: PMIScore?
+
+    /// `--mix` as numbers.
+    func parsedMix() throws -> [Double]? {
+        guard let mix else { return nil }
+        let values = mix.split(separator: ",", omittingEmptySubsequences: false).map {
+            Double($0.trimmingCharacters(in: .whitespaces))
+        }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("--mix must be comma-separated percentages such as 50,25,12.5,12.5, got \(mix)")
+        }
+        return values.map { $0! }
+    }
+}
+
+/// Sizes such as `3G`, `512M`, `1.5GiB` or plain bytes.
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
+        var digits = text.trimmingCharacters(in: .whitespaces).uppercased()
+        for suffix in ["IB", "B"] where digits.hasSuffix(suffix) { digits.removeLast(suffix.count) }
+        var scale = 1.0
+        if let last = digits.last, let power = ["K": 1, "M": 2, "G": 3, "T": 4][String(last)] {
+            scale = pow(1024, Double(power))
+            digits.removeLast()
+        }
+        guard let value = Double(digits), value > 0, value * scale < 9e18 else { return nil }
+        return Int(value * scale)
+    }
+}
+
+/// The output file rule shared by the pmi commands: refuse to replace a file unless `--overwrite`.
+enum PMIOutput {
+    static func check(_ path: String, overwrite: Bool) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue {
+                throw ValidationError("-o \(path) is a directory; give a file name for the table")
+            }
+            if !overwrite {
+                CommandErrors.fail("\(path) exists; use --overwrite to replace it")
+            }
+        }
+    }
+
+    /// A fresh directory for spill files, removed by the caller.
+    static func temporaryDirectory(near output: String, given: String?) throws -> String {
+        let base = given ?? (output as NSString).deletingLastPathComponent
+        let directory = ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(
+            ".mlmprep-pmi-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            CommandErrors.fail("cannot create the temporary directory \(directory): \(error.localizedDescription)")
+        }
+        return directory
+    }
+}
