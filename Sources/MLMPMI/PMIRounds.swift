@@ -13,6 +13,8 @@ public struct PMIRunSummary: Sendable {
     public var candidates: [Int] = []
     /// Entries kept per length 2….
     public var kept: [Int] = []
+    /// Sorted runs spilled to disk because a counting table reached its share of `--memory-limit`.
+    public var spillFiles = 0
 
     /// An empty summary.
     public init() {}
@@ -26,6 +28,7 @@ public struct PMIRunSummary: Sendable {
             "distinct": .array(distinct.map { .int($0) }),
             "candidates": .array(candidates.map { .int($0) }),
             "kept": .array(kept.map { .int($0) }),
+            "spill_files": .int(spillFiles),
         ]
     }
 }
@@ -140,6 +143,7 @@ public enum PMIRounds {
         for length in 2...settings.maximumLength {
             let runs = try NgramCountingPass.countNgrams(
                 length: length, source: source, options: options, words: words, levels: levels)
+            summary.spillFiles += runs.filter { $0 is SpillFileRun }.count
             var distinct = 0
             let level = try frequentLevel(runs: runs, length: length, settings: settings, distinct: &distinct)
             summary.distinct.append(distinct)
