@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "MLMMasking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(
             name: "MLMPMI",
-            dependencies: ["MLMCore", "MLMZstd", "MLMShards", "MLMTokenizer", "MLMMasking"],
+            dependencies: ["MLMCore", "MLMZstd", "MLMShards", "MLMTokenizer", "MLMMasking", "CMemory"],
             swiftSettings: swiftSettings
         ),
         .target(

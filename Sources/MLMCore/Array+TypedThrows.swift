@@ -1,4 +1,4 @@
-extension Array where Element == UInt8 {
+extension Array {
     /// `withUnsafeBytes` for closures with a typed `throws`, which the standard library's `rethrows` version
     /// cannot forward.
     /// - Parameter body: The closure to run over the bytes.

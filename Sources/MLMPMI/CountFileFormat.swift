@@ -97,6 +97,17 @@ final class CountFileWriter {
         try flushIfLarge()
     }
 
+    /// Writes one block of pairs.
+    func appendPairBlock(_ block: [KeyCount]) throws(PMIError) {
+        guard !block.isEmpty else { return }
+        append(UInt32(block.count))
+        for pair in block {
+            append(pair.key)
+            append(pair.count)
+        }
+        try flushIfLarge()
+    }
+
     /// Closes a pair section.
     func endPairs() { append(UInt32(0)) }
 
@@ -220,38 +231,37 @@ final class CountFileReader {
         }
     }
 
-    /// Reads the next block of a pair section into `keys` and `counts` (cleared first); empty at the section end.
-    func pairBlock(keys: inout [UInt64], counts: inout [UInt64]) throws(PMIError) {
-        keys.removeAll(keepingCapacity: true)
-        counts.removeAll(keepingCapacity: true)
+    /// Reads the next block of a pair section into `block` (cleared first); empty at the section end.
+    func pairBlock(_ block: inout [KeyCount]) throws(PMIError) {
+        block.removeAll(keepingCapacity: true)
         let count = Int(try uint32())
         guard count <= CountFileFormat.blockEntries else { throw damaged("a block holds \(count) entries") }
         try fill(count * 16)
         data.withUnsafeBytes { raw in
             for pair in 0..<count {
-                keys.append(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position + pair * 16, as: UInt64.self)))
-                counts.append(
-                    UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position + pair * 16 + 8, as: UInt64.self)))
+                block.append(
+                    KeyCount(
+                        key: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position + pair * 16, as: UInt64.self)),
+                        count: UInt64(
+                            littleEndian: raw.loadUnaligned(fromByteOffset: position + pair * 16 + 8, as: UInt64.self))))
             }
         }
         position += count * 16
     }
 
-    /// Reads a whole pair section.
+    /// Reads a whole pair section, checking the order.
     func pairs() throws(PMIError) -> (keys: [UInt64], counts: [UInt64]) {
         var keys: [UInt64] = []
         var counts: [UInt64] = []
-        var blockKeys: [UInt64] = []
-        var blockCounts: [UInt64] = []
+        var block: [KeyCount] = []
         while true {
-            try pairBlock(keys: &blockKeys, counts: &blockCounts)
-            if blockKeys.isEmpty { break }
-            if let last = keys.last, last >= blockKeys[0] { throw damaged("keys are out of order") }
-            keys.append(contentsOf: blockKeys)
-            counts.append(contentsOf: blockCounts)
-        }
-        for index in keys.indices.dropFirst() where keys[index - 1] >= keys[index] {
-            throw damaged("keys are out of order")
+            try pairBlock(&block)
+            if block.isEmpty { break }
+            for pair in block {
+                if let last = keys.last, last >= pair.key { throw damaged("keys are out of order") }
+                keys.append(pair.key)
+                counts.append(pair.count)
+            }
         }
         return (keys, counts)
     }
@@ -271,11 +281,11 @@ struct CountFilePairRun: KeyCountRunReader {
 
     init(reader: CountFileReader) { self.reader = reader }
 
-    mutating func nextBlock(keys: inout [UInt64], counts: inout [UInt64]) throws(PMIError) {
-        try reader.pairBlock(keys: &keys, counts: &counts)
-        for key in keys {
-            if let lastKey, lastKey >= key { throw reader.damaged("keys are out of order") }
-            lastKey = key
+    mutating func nextBlock(_ block: inout [KeyCount]) throws(PMIError) {
+        try reader.pairBlock(&block)
+        for pair in block {
+            if let lastKey, lastKey >= pair.key { throw reader.damaged("keys are out of order") }
+            lastKey = pair.key
         }
     }
 }

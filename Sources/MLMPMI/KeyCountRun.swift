@@ -1,40 +1,27 @@
-/// A run of `(key, count)` pairs in ascending key order: the counts of one thread's table, or of one spill file,
+/// A run of ``KeyCount`` pairs in ascending key order: the counts of one thread's table, or of one spill file,
 /// or of a part file, ready to be merged.
 public protocol KeyCountRunReader {
-    /// Fills `keys` and `counts` with the next pairs (clearing them first); leaves them empty at the end.
-    /// - Parameters:
-    ///   - keys: Receives keys.
-    ///   - counts: Receives the counts.
-    mutating func nextBlock(keys: inout [UInt64], counts: inout [UInt64]) throws(PMIError)
+    /// Fills `block` with the next pairs (clearing it first); leaves it empty at the end.
+    /// - Parameter block: Receives the pairs.
+    mutating func nextBlock(_ block: inout [KeyCount]) throws(PMIError)
 }
 
 /// A sorted run held in memory.
 public struct InMemoryKeyCountRun: KeyCountRunReader, Sendable {
-    private var keys: [UInt64]
-    private var counts: [UInt64]
+    private var pairs: [KeyCount]
     private var done = false
 
     /// Creates a run.
-    /// - Parameters:
-    ///   - keys: Ascending keys.
-    ///   - counts: Their counts.
-    public init(keys: [UInt64], counts: [UInt64]) {
-        self.keys = keys
-        self.counts = counts
-    }
+    /// - Parameter pairs: Pairs in ascending key order.
+    public init(pairs: [KeyCount]) { self.pairs = pairs }
 
     /// Hands over all pairs at once, then nothing.
-    public mutating func nextBlock(keys: inout [UInt64], counts: inout [UInt64]) throws(PMIError) {
-        if done {
-            keys.removeAll()
-            counts.removeAll()
-            return
-        }
+    public mutating func nextBlock(_ block: inout [KeyCount]) throws(PMIError) {
+        block.removeAll()
+        if done { return }
         done = true
-        swap(&keys, &self.keys)
-        swap(&counts, &self.counts)
-        self.keys = []
-        self.counts = []
+        swap(&block, &pairs)
+        pairs = []
     }
 }
 
@@ -44,21 +31,19 @@ public struct InMemoryKeyCountRun: KeyCountRunReader, Sendable {
 /// parts), so this beats a heap.
 public struct SortedRunMerger {
     private var readers: [any KeyCountRunReader]
-    private var blockKeys: [[UInt64]]
-    private var blockCounts: [[UInt64]]
+    private var blocks: [[KeyCount]]
     private var positions: [Int]
 
     /// Creates a merger.
     /// - Parameter runs: The runs.
     public init(_ runs: [any KeyCountRunReader]) {
         readers = runs
-        blockKeys = Array(repeating: [], count: runs.count)
-        blockCounts = Array(repeating: [], count: runs.count)
+        blocks = Array(repeating: [], count: runs.count)
         positions = Array(repeating: 0, count: runs.count)
     }
 
     private mutating func refill(_ run: Int) throws(PMIError) {
-        try readers[run].nextBlock(keys: &blockKeys[run], counts: &blockCounts[run])
+        try readers[run].nextBlock(&blocks[run])
         positions[run] = 0
     }
 
@@ -68,13 +53,13 @@ public struct SortedRunMerger {
         var live: [Int] = []
         for run in readers.indices {
             try refill(run)
-            if !blockKeys[run].isEmpty { live.append(run) }
+            if !blocks[run].isEmpty { live.append(run) }
         }
         if live.count == 1 {
             // One run: pass its blocks through.
             let run = live[0]
-            while !blockKeys[run].isEmpty {
-                for index in blockKeys[run].indices { try body(blockKeys[run][index], blockCounts[run][index]) }
+            while !blocks[run].isEmpty {
+                for pair in blocks[run] { try body(pair.key, pair.count) }
                 try refill(run)
             }
             return
@@ -82,19 +67,20 @@ public struct SortedRunMerger {
         while !live.isEmpty {
             var smallest = UInt64.max
             for run in live {
-                let key = blockKeys[run][positions[run]]
+                let key = blocks[run][positions[run]].key
                 if key < smallest { smallest = key }
             }
             var total: UInt64 = 0
             var index = 0
             while index < live.count {
                 let run = live[index]
-                if blockKeys[run][positions[run]] == smallest {
-                    total += blockCounts[run][positions[run]]
+                let pair = blocks[run][positions[run]]
+                if pair.key == smallest {
+                    total += pair.count
                     positions[run] += 1
-                    if positions[run] == blockKeys[run].count {
+                    if positions[run] == blocks[run].count {
                         try refill(run)
-                        if blockKeys[run].isEmpty {
+                        if blocks[run].isEmpty {
                             live.remove(at: index)
                             continue
                         }
@@ -108,80 +94,51 @@ public struct SortedRunMerger {
 }
 
 /// Sorts pairs by key with a least-significant-digit radix sort (16-bit digits; digits that are the same for
-/// every key are skipped, so keys of small numbers take two passes).
+/// every key are skipped, so keys of small numbers take few passes).
 enum PairRadixSort {
-    /// Sorts `keys[0..<count]` and moves `counts` along.
-    static func sort(keys: inout [UInt64], counts: inout [UInt64], count: Int) {
+    /// Sorts `pairs[0..<count]`, using `scratch` (room for `count` pairs).
+    static func sort(_ pairs: UnsafeMutablePointer<KeyCount>, count: Int, scratch: UnsafeMutablePointer<KeyCount>) {
         guard count > 1 else { return }
         if count < 256 {
-            var pairs = (0..<count).map { (keys[$0], counts[$0]) }
-            pairs.sort { $0.0 < $1.0 }
-            for (index, pair) in pairs.enumerated() {
-                keys[index] = pair.0
-                counts[index] = pair.1
-            }
+            var buffer = UnsafeMutableBufferPointer(start: pairs, count: count)
+            buffer.sort { $0.key < $1.key }
             return
         }
-        var otherKeys = [UInt64](repeating: 0, count: count)
-        var otherCounts = [UInt64](repeating: 0, count: count)
         var histogram = [Int](repeating: 0, count: 1 << 16)
-        var inOther = false
-        for pass in 0..<4 {
-            let shift = UInt64(pass * 16)
-            for index in 0..<(1 << 16) { histogram[index] = 0 }
-            let sameDigit: Bool = keys.withUnsafeBufferPointer { sourceKeys in
-                otherKeys.withUnsafeBufferPointer { targetKeys in
-                    let source = inOther ? targetKeys : sourceKeys
-                    histogram.withUnsafeMutableBufferPointer { histogram in
-                        for index in 0..<count { histogram[Int((source[index] >> shift) & 0xFFFF)] += 1 }
-                    }
-                    let first = Int((source[0] >> shift) & 0xFFFF)
-                    return histogram[first] == count
+        var source = pairs
+        var target = scratch
+        histogram.withUnsafeMutableBufferPointer { histogram in
+            for pass in 0..<4 {
+                let shift = UInt64(pass * 16)
+                for index in 0..<(1 << 16) { histogram[index] = 0 }
+                for index in 0..<count { histogram[Int((source[index].key >> shift) & 0xFFFF)] += 1 }
+                if histogram[Int((source[0].key >> shift) & 0xFFFF)] == count { continue }
+                var total = 0
+                for index in 0..<(1 << 16) {
+                    let value = histogram[index]
+                    histogram[index] = total
+                    total += value
                 }
-            }
-            if sameDigit { continue }
-            var total = 0
-            for index in 0..<(1 << 16) {
-                let value = histogram[index]
-                histogram[index] = total
-                total += value
-            }
-            if inOther {
-                scatter(&otherKeys, &otherCounts, into: &keys, &counts, count: count, shift: shift, &histogram)
-            } else {
-                scatter(&keys, &counts, into: &otherKeys, &otherCounts, count: count, shift: shift, &histogram)
-            }
-            inOther.toggle()
-        }
-        if inOther {
-            for index in 0..<count {
-                keys[index] = otherKeys[index]
-                counts[index] = otherCounts[index]
+                for index in 0..<count {
+                    let pair = source[index]
+                    let digit = Int((pair.key >> shift) & 0xFFFF)
+                    target[histogram[digit]] = pair
+                    histogram[digit] += 1
+                }
+                swap(&source, &target)
             }
         }
+        if source != pairs { pairs.update(from: source, count: count) }
     }
 
-    private static func scatter(
-        _ keys: inout [UInt64], _ counts: inout [UInt64],
-        into targetKeys: inout [UInt64], _ targetCounts: inout [UInt64],
-        count: Int, shift: UInt64, _ histogram: inout [Int]
-    ) {
-        keys.withUnsafeBufferPointer { keys in
-            counts.withUnsafeBufferPointer { counts in
-                targetKeys.withUnsafeMutableBufferPointer { targetKeys in
-                    targetCounts.withUnsafeMutableBufferPointer { targetCounts in
-                        histogram.withUnsafeMutableBufferPointer { histogram in
-                            for index in 0..<count {
-                                let key = keys[index]
-                                let digit = Int((key >> shift) & 0xFFFF)
-                                let target = histogram[digit]
-                                histogram[digit] = target + 1
-                                targetKeys[target] = key
-                                targetCounts[target] = counts[index]
-                            }
-                        }
-                    }
-                }
+    /// Sorts an array of pairs.
+    static func sort(_ pairs: inout [KeyCount]) {
+        let count = pairs.count
+        var scratch = [KeyCount](repeating: KeyCount(key: 0, count: 0), count: count < 256 ? 0 : count)
+        pairs.withUnsafeMutableBufferPointer { pairs in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                guard let base = pairs.baseAddress else { return }
+                sort(base, count: count, scratch: scratch.baseAddress ?? base)
             }
         }
     }

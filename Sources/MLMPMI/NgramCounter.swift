@@ -1,16 +1,19 @@
+import CMemory
 import MLMCore
 
 /// Counts n-gram keys (see ``NgramLevel``) for one thread, within a memory budget.
 ///
-/// An open-addressing table of `(key, count)`; when it would outgrow its budget, its entries are sorted and
-/// written to a spill file as a sorted run, and counting goes on in the emptied table. ``finish()`` returns the
-/// runs (the spill files and the table's last contents), which ``SortedRunMerger`` sums exactly.
+/// An open-addressing table of ``KeyCount`` slots (key and count side by side, so a probe touches one cache
+/// line); when it would outgrow its budget, its entries are sorted and written to a spill file as a sorted
+/// run, and counting goes on in the emptied table. ``finish()`` returns the runs (the spill files and the
+/// table's last contents), which ``SortedRunMerger`` sums exactly. Call ``prefetch(_:)`` for a key a few
+/// positions ahead so that its slot is in cache when ``add(_:)`` comes to it.
 public final class NgramCounter {
     static let emptyKey = UInt64.max
     static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
 
-    private var keys: [UInt64]
-    private var counts: [UInt64]
+    private var slots: UnsafeMutablePointer<KeyCount>
+    private var capacity: Int
     private var shift: UInt64
     private var used = 0
     private var limit: Int
@@ -21,80 +24,92 @@ public final class NgramCounter {
 
     /// Creates a counter.
     /// - Parameters:
-    ///   - budgetBytes: Memory the table may use; at 16 bytes a slot plus room to sort, about 40 bytes per
-    ///     distinct key before a spill.
+    ///   - budgetBytes: Memory the table may use: 16 bytes a slot, plus 12 a slot to sort before a spill
+    ///     (tables are at most 3/4 full).
     ///   - spillDirectory: Where spill files go.
     ///   - spillPrefix: A name prefix unique to this counter.
     public init(budgetBytes: Int, spillDirectory: String, spillPrefix: String) {
-        // Slots cost 16 bytes; at 3/4 load the sort needs 12 more per slot.
         var maximumCapacity = 1 << 12
         while maximumCapacity * 2 * 28 <= budgetBytes { maximumCapacity *= 2 }
         self.maximumCapacity = maximumCapacity
-        let capacity = min(1 << 16, maximumCapacity)
-        keys = [UInt64](repeating: Self.emptyKey, count: capacity)
-        counts = [UInt64](repeating: 0, count: capacity)
+        capacity = min(1 << 16, maximumCapacity)
+        slots = Self.allocate(capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
         limit = capacity / 4 * 3
         self.spillDirectory = spillDirectory
         self.spillPrefix = spillPrefix
     }
 
+    deinit { slots.deallocate() }
+
+    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<KeyCount> {
+        let slots = UnsafeMutablePointer<KeyCount>.allocate(capacity: capacity)
+        slots.initialize(repeating: KeyCount(key: emptyKey, count: 0), count: capacity)
+        return slots
+    }
+
     /// Spill files written so far.
     public var spillCount: Int { spillFiles.count }
+
+    /// Starts loading the slot of `key` into cache.
+    @inline(__always)
+    public func prefetch(_ key: UInt64) {
+        cmemory_prefetch_for_write(slots + Int(truncatingIfNeeded: (key &* Self.multiplier) >> shift))
+    }
 
     /// Counts one occurrence of `key`.
     @inline(__always)
     public func add(_ key: UInt64) throws(PMIError) {
-        let mask = keys.count - 1
+        let mask = capacity - 1
         var slot = Int(truncatingIfNeeded: (key &* Self.multiplier) >> shift)
         while true {
-            let stored = keys[slot]
+            let stored = slots[slot].key
             if stored == key {
-                counts[slot] &+= 1
+                slots[slot].count &+= 1
                 return
             }
             if stored == Self.emptyKey { break }
             slot = (slot + 1) & mask
         }
-        keys[slot] = key
-        counts[slot] = 1
+        slots[slot] = KeyCount(key: key, count: 1)
         used += 1
         if used >= limit { try makeRoom() }
     }
 
     private func makeRoom() throws(PMIError) {
-        if keys.count < maximumCapacity {
-            rehash(capacity: keys.count * 2)
+        if capacity < maximumCapacity {
+            rehash(capacity: capacity * 2)
         } else {
             try spill()
         }
     }
 
-    private func rehash(capacity: Int) {
-        let oldKeys = keys
-        let oldCounts = counts
-        keys = [UInt64](repeating: Self.emptyKey, count: capacity)
-        counts = [UInt64](repeating: 0, count: capacity)
-        shift = UInt64(64 - capacity.trailingZeroBitCount)
-        limit = capacity / 4 * 3
-        let mask = capacity - 1
-        for index in oldKeys.indices where oldKeys[index] != Self.emptyKey {
-            var slot = Int(truncatingIfNeeded: (oldKeys[index] &* Self.multiplier) >> shift)
-            while keys[slot] != Self.emptyKey { slot = (slot + 1) & mask }
-            keys[slot] = oldKeys[index]
-            counts[slot] = oldCounts[index]
+    private func rehash(capacity newCapacity: Int) {
+        let old = slots
+        let oldCapacity = capacity
+        slots = Self.allocate(newCapacity)
+        capacity = newCapacity
+        shift = UInt64(64 - newCapacity.trailingZeroBitCount)
+        limit = newCapacity / 4 * 3
+        let mask = newCapacity - 1
+        for index in 0..<oldCapacity where old[index].key != Self.emptyKey {
+            var slot = Int(truncatingIfNeeded: (old[index].key &* Self.multiplier) >> shift)
+            while slots[slot].key != Self.emptyKey { slot = (slot + 1) & mask }
+            slots[slot] = old[index]
         }
+        old.deallocate()
     }
 
-    /// Moves the entries to the front of the arrays and sorts them; returns how many there are.
+    /// Moves the entries to the front of the table and sorts them; returns how many there are.
     private func compactAndSort() -> Int {
         var count = 0
-        for index in keys.indices where keys[index] != Self.emptyKey {
-            keys[count] = keys[index]
-            counts[count] = counts[index]
+        for index in 0..<capacity where slots[index].key != Self.emptyKey {
+            slots[count] = slots[index]
             count += 1
         }
-        PairRadixSort.sort(keys: &keys, counts: &counts, count: count)
+        let scratch = UnsafeMutablePointer<KeyCount>.allocate(capacity: max(count, 1))
+        PairRadixSort.sort(slots, count: count, scratch: scratch)
+        scratch.deallocate()
         return count
     }
 
@@ -110,14 +125,14 @@ public final class NgramCounter {
             block.removeAll(keepingCapacity: true)
             let end = min(count, index + (1 << 16))
             for entry in index..<end {
-                withUnsafeBytes(of: keys[entry].littleEndian) { block.append(contentsOf: $0) }
-                withUnsafeBytes(of: counts[entry].littleEndian) { block.append(contentsOf: $0) }
+                withUnsafeBytes(of: slots[entry].key.littleEndian) { block.append(contentsOf: $0) }
+                withUnsafeBytes(of: slots[entry].count.littleEndian) { block.append(contentsOf: $0) }
             }
             try output.write(block)
             index = end
         }
         try output.close()
-        for index in keys.indices { keys[index] = Self.emptyKey }
+        slots.update(repeating: KeyCount(key: Self.emptyKey, count: 0), count: capacity)
         used = 0
     }
 
@@ -126,19 +141,14 @@ public final class NgramCounter {
     public func finish() -> [any KeyCountRunReader] {
         let count = compactAndSort()
         var runs: [any KeyCountRunReader] = spillFiles.map { SpillFileRun(path: $0) }
-        // Hand the arrays over without copying them, cut to the entries.
-        var runKeys = keys
-        var runCounts = counts
-        keys = []
-        counts = []
-        runKeys.removeSubrange(count..<runKeys.count)
-        runCounts.removeSubrange(count..<runCounts.count)
-        keys = [UInt64](repeating: Self.emptyKey, count: 16)
-        counts = [UInt64](repeating: 0, count: 16)
+        let pairs = [KeyCount](UnsafeBufferPointer(start: slots, count: count))
+        slots.deallocate()
+        capacity = 16
+        slots = Self.allocate(capacity)
         shift = 60
         limit = 12
         used = 0
-        runs.append(InMemoryKeyCountRun(keys: runKeys, counts: runCounts))
+        runs.append(InMemoryKeyCountRun(pairs: pairs))
         return runs
     }
 }
@@ -152,9 +162,8 @@ struct SpillFileRun: KeyCountRunReader {
 
     init(path: String) { self.path = path }
 
-    mutating func nextBlock(keys: inout [UInt64], counts: inout [UInt64]) throws(PMIError) {
-        keys.removeAll(keepingCapacity: true)
-        counts.removeAll(keepingCapacity: true)
+    mutating func nextBlock(_ block: inout [KeyCount]) throws(PMIError) {
+        block.removeAll(keepingCapacity: true)
         if finished { return }
         if input == nil { input = try FileInput(path: path) }
         let reader = input!
@@ -170,8 +179,10 @@ struct SpillFileRun: KeyCountRunReader {
         }
         buffer.withUnsafeBytes { raw in
             for pair in 0..<(read / 16) {
-                keys.append(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: pair * 16, as: UInt64.self)))
-                counts.append(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: pair * 16 + 8, as: UInt64.self)))
+                block.append(
+                    KeyCount(
+                        key: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: pair * 16, as: UInt64.self)),
+                        count: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: pair * 16 + 8, as: UInt64.self))))
             }
         }
     }

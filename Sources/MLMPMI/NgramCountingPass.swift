@@ -75,7 +75,11 @@ public enum NgramCountingPass {
         return WordCounts(run: run, totals: totals, documents: documents)
     }
 
-    /// Round `length` ≥ 2: counts the candidate n-grams of the slice.
+    /// Round `length` ≥ 2: counts the candidate n-grams of the slice, straight from the records.
+    ///
+    /// Every word is named, then every (n−1)-gram level by level, then the keys are counted. Scale-out workers
+    /// use this (each round is a separate process); one process uses ``countNgramsFromRecords(source:options:words:streams:)``
+    /// and ``countNgramsFromStreams(length:streams:options:words:levels:)``, which keep the names between rounds.
     /// - Parameters:
     ///   - length: The n-gram length.
     ///   - source: The store.
@@ -91,8 +95,61 @@ public enum NgramCountingPass {
         levels: [NgramLevel]
     ) throws -> [any KeyCountRunReader] {
         precondition(length >= 2 && levels.count == length - 2)
-        let ordinals = Array(options.slice.ordinals(recordCount: source.recordCount))
-        let threads = max(1, min(options.threads, ordinals.count))
+        return try countFromRecords(source: source, options: options, words: words, levels: levels, streams: nil)
+    }
+
+    /// Round 2 of one process: counts bigrams and keeps each thread's word names in a stream file for round 3.
+    /// - Returns: The runs, and the stream files (one per thread).
+    public static func countNgramsFromRecords(
+        source: any TokenRecordSource, options: CountingOptions, words: WordTable, streams: String
+    ) throws -> (runs: [any KeyCountRunReader], streams: [String]) {
+        var files: [String] = []
+        let threads = threadCount(source: source, options: options)
+        for thread in 0..<threads { files.append(streams + "-thread\(thread).names") }
+        let runs = try countFromRecords(source: source, options: options, words: words, levels: [], streams: files)
+        return (runs, files)
+    }
+
+    /// Round `length` ≥ 3 of one process: reads the names of the (length−2)-grams from the stream files, names
+    /// the (length−1)-grams with `levels.last`, counts the keys, and writes the new names (unless `length` is the
+    /// last round). The old stream files are removed.
+    /// - Returns: The runs and the new stream files (empty after the last round).
+    public static func countNgramsFromStreams(
+        length: Int, streams: [String], options: CountingOptions, words: WordTable, levels: [NgramLevel]
+    ) throws -> (runs: [any KeyCountRunReader], streams: [String]) {
+        precondition(length >= 3 && levels.count == length - 2)
+        let budget = try counterBudget(options: options, words: words, levels: levels, threads: streams.count)
+        let level = levels[levels.count - 1]
+        let writeNames = length < options.settings.maximumLength
+        let next = writeNames ? streams.map { $0 + "+" } : []
+        let runs = try ParallelThreads.run(count: streams.count) { thread in
+            let counter = NgramCounter(
+                budgetBytes: budget, spillDirectory: options.temporaryDirectory,
+                spillPrefix: "level\(length)-thread\(thread)")
+            let input = try NameStreamReader(path: streams[thread])
+            let output = try writeNames ? NameStreamWriter(path: next[thread]) : nil
+            var names: [UInt32] = []
+            while try input.nextBlock(&names) {
+                try names.withUnsafeMutableBufferPointer { (names) throws(PMIError) in
+                    advance(names, level: level)
+                    try countPairs(names, counter: counter)
+                }
+                try output?.append(names)
+            }
+            try output?.close()
+            FileOutput.remove(streams[thread])
+            return counter.finish()
+        }
+        return (runs.flatMap { $0 }, next)
+    }
+
+    private static func threadCount(source: any TokenRecordSource, options: CountingOptions) -> Int {
+        max(1, min(options.threads, Array(options.slice.ordinals(recordCount: source.recordCount)).count))
+    }
+
+    private static func counterBudget(
+        options: CountingOptions, words: WordTable, levels: [NgramLevel], threads: Int
+    ) throws(PMIError) -> Int {
         let held = words.memoryBytes + levels.reduce(0) { $0 + $1.memoryBytes } + options.reservedBytes
         let budget = (options.memoryLimit - held) / threads
         guard budget >= 1 << 20 else {
@@ -101,74 +158,106 @@ public enum NgramCountingPass {
                 "--memory-limit \(options.memoryLimit >> 20) MiB is too small: the frequent n-grams of the shorter "
                     + "lengths alone take \(held >> 20) MiB; raise --memory-limit or --min-count")
         }
+        return budget
+    }
+
+    private static func countFromRecords(
+        source: any TokenRecordSource, options: CountingOptions, words: WordTable, levels: [NgramLevel],
+        streams: [String]?
+    ) throws -> [any KeyCountRunReader] {
+        let length = levels.count + 2
+        let ordinals = Array(options.slice.ordinals(recordCount: source.recordCount))
+        let threads = threadCount(source: source, options: options)
+        let budget = try counterBudget(options: options, words: words, levels: levels, threads: threads)
         let runs = try ParallelThreads.run(count: threads) { thread in
             var reader = try source.makeReader()
             let counter = NgramCounter(
                 budgetBytes: budget, spillDirectory: options.temporaryDirectory,
                 spillPrefix: "level\(length)-worker\(options.slice.index)-thread\(thread)")
+            let output = try streams.map { try NameStreamWriter(path: $0[thread]) }
             var segments = WordSegments()
-            var names = [UInt32](repeating: 0, count: 1024)
+            var names: [UInt32] = []
             for position in stride(from: thread, to: ordinals.count, by: threads) {
                 let record = try reader.record(at: ordinals[position])
                 try checkIDs(record, vocabularySize: options.vocabularySize, ordinal: ordinals[position])
                 record.flags.withUnsafeBufferPointer {
                     segments.split(flags: $0, documentOffsets: record.documentOffsets, scope: options.settings.scope)
                 }
-                try record.ids.withUnsafeBufferPointer { (tokens) throws(PMIError) in
-                    for segment in 0..<segments.count {
-                        let wordCount = segments.segmentWordCounts[segment]
-                        guard wordCount >= length else { continue }
-                        if names.count < wordCount { names = [UInt32](repeating: 0, count: wordCount * 2) }
-                        try countSegment(
-                            length: length, tokens: tokens, bounds: segments.bounds,
-                            start: segments.segmentStarts[segment], wordCount: wordCount,
-                            words: words, levels: levels, names: &names, counter: counter)
-                    }
+                record.ids.withUnsafeBufferPointer { nameWords($0, segments: segments, words: words, into: &names) }
+                try names.withUnsafeMutableBufferPointer { (names) throws(PMIError) in
+                    for level in levels { advance(names, level: level) }
+                    try countPairs(names, counter: counter)
                 }
+                try output?.append(names)
             }
+            try output?.close()
             return counter.finish()
         }
         return runs.flatMap { $0 }
     }
 
-    /// Names every word of a segment, then every (n−1)-gram, level by level in place, and counts the keys of
-    /// the n-grams whose two (n−1)-grams are frequent.
-    @inline(__always)
-    private static func countSegment(
-        length: Int,
-        tokens: UnsafeBufferPointer<UInt32>,
-        bounds: [Int32],
-        start: Int,
-        wordCount: Int,
-        words: WordTable,
-        levels: [NgramLevel],
-        names: inout [UInt32],
-        counter: NgramCounter
-    ) throws(PMIError) {
-        let none = NgramLevel.none
-        var known = 0
-        for word in 0..<wordCount {
-            let first = Int(bounds[start + word])
-            let end = Int(bounds[start + word + 1])
-            let name = words.index(of: UnsafeBufferPointer(rebasing: tokens[first..<end]))
-            names[word] = name
-            if name != none { known += 1 }
-        }
-        if known < length { return }
-        var positions = wordCount
-        for level in levels {
-            positions -= 1
-            known = 0
-            for index in 0..<positions {
-                let prefix = names[index]
-                let suffix = names[index + 1]
-                let name = prefix == none || suffix == none ? none : level.index(prefix: prefix, suffix: suffix)
-                names[index] = name
-                if name != none { known += 1 }
+    /// The names of a record's words (``WordTable`` numbers, ``NgramLevel/none`` for rare words), every segment
+    /// followed by one `none` so that no n-gram is formed across it.
+    static func nameWords(
+        _ tokens: UnsafeBufferPointer<UInt32>, segments: WordSegments, words: WordTable, into names: inout [UInt32]
+    ) {
+        names.removeAll(keepingCapacity: true)
+        let bounds = segments.bounds
+        for segment in 0..<segments.count {
+            let start = segments.segmentStarts[segment]
+            for word in start..<(start + segments.segmentWordCounts[segment]) {
+                let first = Int(bounds[word])
+                let end = Int(bounds[word + 1])
+                names.append(words.index(of: UnsafeBufferPointer(rebasing: tokens[first..<end])))
             }
-            if known < 2 { return }
+            names.append(NgramLevel.none)
         }
-        for index in 0..<(positions - 1) {
+    }
+
+    /// How far ahead the loops prefetch the slot they will probe: the tables are far bigger than the caches, so
+    /// waiting for each probe's memory in turn would dominate.
+    private static let prefetchDistance = 16
+
+    /// Replaces each name of an (n−1)-gram by the name of the n-gram that starts there: the n-gram whose two
+    /// (n−1)-grams are at `i` and `i + 1`, or `none` when either is `none` or the n-gram is not frequent.
+    @inline(__always)
+    static func advance(_ names: UnsafeMutableBufferPointer<UInt32>, level: NgramLevel) {
+        let none = NgramLevel.none
+        let count = names.count
+        guard count > 0 else { return }
+        let ahead = prefetchDistance
+        for index in 0..<min(ahead, count - 1) {
+            let prefix = names[index], suffix = names[index + 1]
+            if prefix != none && suffix != none { level.prefetch(prefix: prefix, suffix: suffix) }
+        }
+        for index in 0..<(count - 1) {
+            if index + ahead + 1 < count {
+                let prefix = names[index + ahead], suffix = names[index + ahead + 1]
+                if prefix != none && suffix != none { level.prefetch(prefix: prefix, suffix: suffix) }
+            }
+            let prefix = names[index]
+            let suffix = names[index + 1]
+            names[index] = prefix == none || suffix == none ? none : level.index(prefix: prefix, suffix: suffix)
+        }
+        names[count - 1] = none
+    }
+
+    /// Counts the key of every pair of neighbouring names that are both frequent.
+    @inline(__always)
+    static func countPairs(_ names: UnsafeMutableBufferPointer<UInt32>, counter: NgramCounter) throws(PMIError) {
+        let none = NgramLevel.none
+        let count = names.count
+        guard count > 1 else { return }
+        let ahead = prefetchDistance
+        for index in 0..<min(ahead, count - 1) {
+            let prefix = names[index], suffix = names[index + 1]
+            if prefix != none && suffix != none { counter.prefetch(UInt64(prefix) << 32 | UInt64(suffix)) }
+        }
+        for index in 0..<(count - 1) {
+            if index + ahead + 1 < count {
+                let prefix = names[index + ahead], suffix = names[index + ahead + 1]
+                if prefix != none && suffix != none { counter.prefetch(UInt64(prefix) << 32 | UInt64(suffix)) }
+            }
             let prefix = names[index]
             let suffix = names[index + 1]
             if prefix != none && suffix != none { try counter.add(UInt64(prefix) << 32 | UInt64(suffix)) }

@@ -1,3 +1,5 @@
+import CMemory
+
 /// The frequent n-grams of one length (n ≥ 2), numbered in key order.
 ///
 /// An n-gram is named by the numbers of its two (n−1)-grams, the one it starts with and the one it ends with:
@@ -14,8 +16,14 @@ public struct NgramLevel: Sendable {
     public let keys: [UInt64]
     /// Counts, by number.
     public let counts: [UInt64]
-    private let slotKeys: [UInt64]
-    private let slotIndices: [UInt32]
+    private let slots: [Slot]
+    private let shift: UInt64
+
+    /// A key and its number side by side, so that a probe touches one cache line.
+    private struct Slot {
+        var key: UInt64
+        var index: UInt32
+    }
 
     /// Creates a level from sorted keys and their counts.
     /// - Parameters:
@@ -28,36 +36,42 @@ public struct NgramLevel: Sendable {
         self.counts = counts
         var capacity = 16
         while capacity < keys.count * 2 { capacity <<= 1 }
-        var slotKeys = [UInt64](repeating: NgramCounter.emptyKey, count: capacity)
-        var slotIndices = [UInt32](repeating: Self.none, count: capacity)
+        var slots = [Slot](repeating: Slot(key: NgramCounter.emptyKey, index: Self.none), count: capacity)
         let shift = UInt64(64 - capacity.trailingZeroBitCount)
         for (index, key) in keys.enumerated() {
             var slot = Int(truncatingIfNeeded: (key &* NgramCounter.multiplier) >> shift)
-            while slotKeys[slot] != NgramCounter.emptyKey { slot = (slot + 1) & (capacity - 1) }
-            slotKeys[slot] = key
-            slotIndices[slot] = UInt32(index)
+            while slots[slot].key != NgramCounter.emptyKey { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Slot(key: key, index: UInt32(index))
         }
-        self.slotKeys = slotKeys
-        self.slotIndices = slotIndices
+        self.slots = slots
+        self.shift = shift
     }
 
     /// The number of frequent n-grams.
     public var count: Int { keys.count }
 
     /// Bytes held (for the memory budget).
-    public var memoryBytes: Int { keys.count * 16 + slotKeys.count * 12 }
+    public var memoryBytes: Int { keys.count * 16 + slots.count * 16 }
+
+    /// Starts loading the slot of the n-gram `(prefix, suffix)` into cache.
+    @inline(__always)
+    public func prefetch(prefix: UInt32, suffix: UInt32) {
+        let key = UInt64(prefix) << 32 | UInt64(suffix)
+        slots.withUnsafeBufferPointer { slots in
+            cmemory_prefetch(slots.baseAddress! + Int(truncatingIfNeeded: (key &* NgramCounter.multiplier) >> shift))
+        }
+    }
 
     /// The number of the n-gram whose (n−1)-grams are `prefix` and `suffix`, or ``none``.
     @inline(__always)
     public func index(prefix: UInt32, suffix: UInt32) -> UInt32 {
         let key = UInt64(prefix) << 32 | UInt64(suffix)
-        let mask = slotKeys.count - 1
-        let shift = UInt64(64 - slotKeys.count.trailingZeroBitCount)
+        let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: (key &* NgramCounter.multiplier) >> shift)
         while true {
-            let stored = slotKeys[slot]
-            if stored == key { return slotIndices[slot] }
-            if stored == NgramCounter.emptyKey { return Self.none }
+            let stored = slots[slot]
+            if stored.key == key { return stored.index }
+            if stored.key == NgramCounter.emptyKey { return Self.none }
             slot = (slot + 1) & mask
         }
     }

@@ -220,21 +220,17 @@ extension PMIRounds {
         var entries = 0
         do {
             var merger = SortedRunMerger(runs)
-            var keys: [UInt64] = []
-            var counts: [UInt64] = []
-            keys.reserveCapacity(CountFileFormat.blockEntries)
-            counts.reserveCapacity(CountFileFormat.blockEntries)
+            var block: [KeyCount] = []
+            block.reserveCapacity(CountFileFormat.blockEntries)
             try merger.forEach { (key, count) throws(PMIError) in
-                keys.append(key)
-                counts.append(count)
+                block.append(KeyCount(key: key, count: count))
                 entries += 1
-                if keys.count == CountFileFormat.blockEntries {
-                    try writer.appendPairBlock(keys: keys[...], counts: counts[...])
-                    keys.removeAll(keepingCapacity: true)
-                    counts.removeAll(keepingCapacity: true)
+                if block.count == CountFileFormat.blockEntries {
+                    try writer.appendPairBlock(block)
+                    block.removeAll(keepingCapacity: true)
                 }
             }
-            try writer.appendPairBlock(keys: keys[...], counts: counts[...])
+            try writer.appendPairBlock(block)
             writer.endPairs()
             try writer.finish()
         } catch {

@@ -140,9 +140,18 @@ public enum PMIRounds {
             vocabularySize: options.vocabularySize)
         progress("round 1: \(counted.totals[0]) words, \(counted.run.count) distinct, \(words.count) frequent")
         var levels: [NgramLevel] = []
+        var streams: [String] = []
         for length in 2...settings.maximumLength {
-            let runs = try NgramCountingPass.countNgrams(
-                length: length, source: source, options: options, words: words, levels: levels)
+            // Round 2 names the words from the records; later rounds read the names the previous round kept.
+            let runs: [any KeyCountRunReader]
+            if length == 2 {
+                (runs, streams) = try NgramCountingPass.countNgramsFromRecords(
+                    source: source, options: options, words: words,
+                    streams: options.temporaryDirectory + "/names")
+            } else {
+                (runs, streams) = try NgramCountingPass.countNgramsFromStreams(
+                    length: length, streams: streams, options: options, words: words, levels: levels)
+            }
             summary.spillFiles += runs.filter { $0 is SpillFileRun }.count
             var distinct = 0
             let level = try frequentLevel(runs: runs, length: length, settings: settings, distinct: &distinct)
@@ -150,6 +159,7 @@ public enum PMIRounds {
             levels.append(level)
             progress("round \(length): \(distinct) distinct candidate \(length)-grams, \(level.count) frequent")
         }
+        for stream in streams { FileOutput.remove(stream) }
         let table = makeTable(
             settings: settings, identity: identity, vocabulary: vocabulary, documents: counted.documents,
             totals: counted.totals, words: words, levels: levels, summary: &summary)

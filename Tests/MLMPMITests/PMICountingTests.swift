@@ -129,15 +129,15 @@ struct PMICountingTests {
     }
 
     @Test func threadsAndTinyMemoryGiveTheSameTable() throws {
-        let documents = CorpusBuilder.random(seed: 9, documents: 3000, vocabularySize: 3000, maxSentences: 8)
+        let documents = CorpusBuilder.random(seed: 9, documents: 6000, vocabularySize: 20000, maxSentences: 8)
         var settings = PMISettings()
         settings.minimumCount = 2
         settings.size = 4000
-        let (one, _) = try build(documents, settings, vocabularySize: 3000, threads: 1, perRecord: 50)
-        let (three, _) = try build(documents, settings, vocabularySize: 3000, threads: 3, perRecord: 50)
-        // 3 MiB: each of 2 threads gets ~1.5 MiB, so the bigram tables spill sorted runs to disk.
+        let (one, _) = try build(documents, settings, vocabularySize: 20000, threads: 1, perRecord: 50)
+        let (three, _) = try build(documents, settings, vocabularySize: 20000, threads: 3, perRecord: 50)
+        // 4 MiB: the counting table gets under 3 MiB (32768 slots), so it spills sorted runs to disk.
         let (spilled, spilledSummary) = try build(
-            documents, settings, vocabularySize: 3000, threads: 2, memoryLimit: 3 << 20, perRecord: 50)
+            documents, settings, vocabularySize: 20000, threads: 1, memoryLimit: 4 << 20, perRecord: 50)
         #expect(one.text() == three.text())
         #expect(spilledSummary.spillFiles > 0)
         #expect(one.text() == spilled.text())

@@ -41,12 +41,14 @@ struct PMIPartsTests {
         var random = CounterRandom(seed: 3, index: 0)
         for count in [0, 1, 2, 255, 256, 1000, 70_000] {
             for spread in [UInt64(50), 1 << 20, UInt64.max] {
-                var keys = (0..<count).map { _ in UInt64.random(in: 0...spread, using: &random) }
-                var counts = keys.map { $0 &* 3 &+ 1 }
-                let expected = keys.sorted()
-                PairRadixSort.sort(keys: &keys, counts: &counts, count: count)
-                #expect(keys == expected)
-                #expect(counts == expected.map { $0 &* 3 &+ 1 })
+                var pairs = (0..<count).map { _ in
+                    let key = UInt64.random(in: 0...spread, using: &random)
+                    return KeyCount(key: key, count: key &* 3 &+ 1)
+                }
+                let expected = pairs.map(\.key).sorted()
+                PairRadixSort.sort(&pairs)
+                #expect(pairs.map(\.key) == expected)
+                #expect(pairs.allSatisfy { $0.count == $0.key &* 3 &+ 1 })
             }
         }
     }

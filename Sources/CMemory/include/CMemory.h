@@ -6,4 +6,11 @@
 /// Returns 1 when the settings were applied, 0 where they are not available.
 int cmemory_keep_freed_blocks(int mmap_threshold_bytes, int trim_threshold_bytes);
 
+/// Asks the CPU to start loading the cache line at `address` (for reading), so that a hash-table probe a few
+/// iterations later does not wait for memory. A hint only: it never faults.
+static inline void cmemory_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
+/// As cmemory_prefetch, for a line about to be written.
+static inline void cmemory_prefetch_for_write(const void *address) { __builtin_prefetch(address, 1, 3); }
+
 #endif
