@@ -1,3 +1,4 @@
+import Foundation
 import MLMCore
 
 extension PMIRounds {
@@ -27,6 +28,8 @@ extension PMIRounds {
         var minimumCount: Int
         var identity: StoreIdentity
         var afterSHA256: String
+        /// Where the `--after` file was when the part was counted (absolute), so merge can find it.
+        var afterPath: String = ""
         var documents: UInt64
         var totals: [UInt64]
         var vocabularyBytes: Int
@@ -48,6 +51,7 @@ extension PMIRounds {
             members += identity.jsonMembers
             members += [
                 ("after_sha256", .string(afterSHA256)),
+                ("after_path", .string(afterPath)),
                 ("documents", .int(Int(documents))),
                 ("totals", .array(totals.map { .int(Int($0)) })),
                 ("vocab_bytes", .int(vocabularyBytes)),
@@ -97,6 +101,7 @@ extension PMIRounds {
                 afterSHA256: after, documents: UInt64(max(0, documents)),
                 totals: totals.map { UInt64(max(0, $0.intValue ?? 0)) }, vocabularyBytes: vocabularyBytes,
                 hasWords: hasWords, pairLengths: pairLengths.map { $0.intValue ?? 0 })
+            afterPath = json["after_path"]?.stringValue ?? ""
             guard (1...8).contains(level), workers >= 1, (0..<workers).contains(worker),
                 (2...8).contains(maximumLength), level <= maximumLength, totals.count == maximumLength,
                 vocabularyBytes >= 0, vocabularyBytes < 1 << 30
@@ -210,12 +215,13 @@ extension PMIRounds {
         options.settings.scope = inherited.scope
         let runs = try NgramCountingPass.countNgrams(
             length: length, source: source, options: options, words: previous.words, levels: previous.levels)
-        let header = CountFileHeader(
+        var header = CountFileHeader(
             kind: "part", level: length, worker: options.slice.index, workers: options.slice.count,
             maximumLength: inherited.maximumLength, scope: inherited.scope, minimumCount: inherited.minimumCount,
             identity: identity, afterSHA256: previous.digest, documents: 0,
             totals: [UInt64](repeating: 0, count: inherited.maximumLength), vocabularyBytes: 0, hasWords: false,
             pairLengths: [length])
+        header.afterPath = Self.absolutePath(after)
         let writer = try CountFileWriter(path: output, header: header.json)
         var entries = 0
         do {
@@ -332,7 +338,8 @@ extension PMIRounds {
             summary.candidates = [frequent.count]
             return (1, false, summary)
         }
-        guard let after else {
+        // Without --after, the count file the parts were counted against, where it was then.
+        guard let after = after ?? (first.afterPath.isEmpty ? nil : first.afterPath) else {
             throw PMIError(
                 .invalidSetting,
                 "round \(first.level) parts need --after, the count file of round \(first.level - 1) they were counted with")
@@ -382,6 +389,11 @@ extension PMIRounds {
         summary.distinct = [distinct]
         try table.write(to: output)
         return (first.level, true, summary)
+    }
+
+    static func absolutePath(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return FileManager.default.currentDirectoryPath + "/" + path
     }
 
     static func writeCounts(

@@ -19,8 +19,8 @@ struct PMICommand: ParsableCommand {
               round 1:       mlmprep pmi count tok/ --worker I/N -o r1.I            (every I)
                              mlmprep pmi merge r1.* -o c1
               round k=2…5:   mlmprep pmi count tok/ --worker I/N --after c(k-1) -o rk.I
-                             mlmprep pmi merge rk.* --after c(k-1) -o ck        (k < max-n)
-                             mlmprep pmi merge r5.* --after c4 -o pmi.table     (k = max-n)
+                             mlmprep pmi merge rk.* -o ck            (k < max-n)
+                             mlmprep pmi merge r5.* -o pmi.table     (k = max-n)
             The merged table is byte-identical to `mlmprep pmi tok/ -o pmi.table` with the same settings.
             """,
         subcommands: [PMIBuildCommand.self, PMIShowCommand.self, PMICountCommand.self, PMIMergeCommand.self],

@@ -16,7 +16,7 @@ struct PMIMergeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Part files of one round (from mlmprep pmi count).", valueName: "part"))
     var parts: [String]
 
-    @Option(help: ArgumentHelp("The count file the parts were counted against (rounds 2…max-n).", valueName: "counts"))
+    @Option(help: ArgumentHelp("The count file the parts were counted against (rounds 2…max-n; default: where it was when they were counted).", valueName: "counts"))
     var after: String?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The count file or table to write.", valueName: "file"))
