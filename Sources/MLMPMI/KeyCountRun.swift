@@ -25,6 +25,34 @@ public struct InMemoryKeyCountRun: KeyCountRunReader, Sendable {
     }
 }
 
+/// A sorted run in a buffer it owns (a counting table's slots, compacted and sorted), handed out in blocks
+/// and freed when the run is read to the end or dropped.
+final class OwnedKeyCountRun: KeyCountRunReader {
+    private var pairs: UnsafeMutablePointer<KeyCount>?
+    private let count: Int
+    private var position = 0
+
+    /// Takes ownership of `pairs[0..<count]` (allocated with `UnsafeMutablePointer.allocate`).
+    init(pairs: UnsafeMutablePointer<KeyCount>, count: Int) {
+        self.pairs = pairs
+        self.count = count
+    }
+
+    deinit { pairs?.deallocate() }
+
+    func nextBlock(_ block: inout [KeyCount]) throws(PMIError) {
+        block.removeAll(keepingCapacity: true)
+        guard let pairs else { return }
+        let end = min(count, position + (1 << 16))
+        block.append(contentsOf: UnsafeBufferPointer(start: pairs + position, count: end - position))
+        position = end
+        if position == count {
+            pairs.deallocate()
+            self.pairs = nil
+        }
+    }
+}
+
 /// Sums sorted runs: yields each key once, with the total of its counts, in ascending order.
 ///
 /// A linear scan over the runs' heads picks the smallest key; runs are few (threads plus spill files, or

@@ -141,14 +141,13 @@ public final class NgramCounter {
     public func finish() -> [any KeyCountRunReader] {
         let count = compactAndSort()
         var runs: [any KeyCountRunReader] = spillFiles.map { SpillFileRun(path: $0) }
-        let pairs = [KeyCount](UnsafeBufferPointer(start: slots, count: count))
-        slots.deallocate()
+        // The table's memory becomes the run's: no copy.
+        runs.append(OwnedKeyCountRun(pairs: slots, count: count))
         capacity = 16
         slots = Self.allocate(capacity)
         shift = 60
         limit = 12
         used = 0
-        runs.append(InMemoryKeyCountRun(pairs: pairs))
         return runs
     }
 }
