@@ -102,4 +102,54 @@ import Testing
         }
         #expect(taken > 0)
     }
+
+    /// A table of 2- to 4-word n-grams taken at every 3rd word of the sequences that will be masked, so that
+    /// matches (and overlaps between them) are frequent.
+    static func tableFor(length: Int, count: Int) -> WordNgramSetMatcher {
+        var ngrams: [[[UInt32]]] = []
+        for index in 0..<count {
+            let (tokens, flags) = Synthetic.sequence(length: length, index: UInt64(index))
+            let words = Synthetic.words(flags)
+            var position = 0
+            while position + 4 <= words.count {
+                let size = 2 + (position / 3) % 3
+                ngrams.append(words[position..<(position + size)].map { Array(tokens[$0]) })
+                position += 3
+            }
+        }
+        return WordNgramSetMatcher(ngrams: ngrams)
+    }
+
+    @Test(
+        "PMI masking: realised rate equals the rate (within 4σ and 0.2 points), units whole and disjoint",
+        arguments: [(0.15, 64), (0.4, 64), (0.15, 512), (0.4, 512)])
+    func realisedRate(rate: Double, length: Int) throws {
+        let count = (1 << 19) / length
+        let masker = try Masker(
+            settings: MaskingSettings(strategy: .pmi, rate: rate, seed: 5), vocabulary: Synthetic.vocabulary,
+            unitMatcher: Self.tableFor(length: length, count: count))
+        masker.recordsUnits = true
+        var predicted = 0
+        var candidates = 0
+        var squares = 0.0
+        var multiWordUnits = 0
+        for index in 0..<count {
+            let (tokens, flags) = Synthetic.sequence(length: length, index: UInt64(index))
+            let statistics = masker.mask(tokens: tokens, flags: flags, sequenceIndex: UInt64(index)).statistics
+            predicted += statistics.predicted
+            candidates += statistics.candidates
+            let d = Double(statistics.predicted) - rate * Double(statistics.candidates)
+            squares += d * d
+            // Units tile the candidates without overlapping; every taken unit is predicted whole.
+            let units = masker.unitRecords.sorted { $0.start < $1.start }
+            for (first, second) in zip(units, units.dropFirst()) { #expect(first.end <= second.start) }
+            let words = Synthetic.words(flags)
+            multiWordUnits += units.filter { unit in words.filter { unit.start..<unit.end ~= $0.lowerBound }.count > 1 }.count
+        }
+        let realised = Double(predicted) / Double(candidates)
+        let sigma = squares.squareRoot() / Double(candidates)
+        #expect(abs(realised - rate) <= 4 * sigma, "realised \(realised), σ \(sigma)")
+        #expect(abs(realised - rate) <= 0.002, "realised \(realised), σ \(sigma)")
+        #expect(multiWordUnits > count, "table matches became units")
+    }
 }
