@@ -33,8 +33,9 @@ public struct InputFileStatus: Hashable, Sendable {
 
     /// Reads a file's status.
     /// - Parameter path: An input file (not `-`).
-    /// - Throws: ``ReaderError`` (`fileNotFound`, or `unreadable` for a directory), worded as ``ByteSource`` words
-    ///   it, so a run can check its inputs before it touches the output directory.
+    /// - Throws: ``ReaderError`` (`fileNotFound`, or `unreadable` for a directory or a file this process may not
+    ///   read), worded as ``ByteSource`` words it, so a run can check its inputs before it touches the output
+    ///   directory.
     public init(path: String) throws(ReaderError) {
         var info = stat()
         if stat(path, &info) != 0 {
@@ -48,6 +49,11 @@ public struct InputFileStatus: Hashable, Sendable {
             throw ReaderError(
                 .unreadable, "is a directory; give the files inside it (a glob such as dir/*.txt)",
                 at: InputLocation(file: path))
+        }
+        if access(path, R_OK) != 0 {
+            let reason = String(cString: strerror(errno))
+            throw ReaderError(
+                .unreadable, "cannot open input (\(reason)); check its permissions", at: InputLocation(file: path))
         }
         self.path = path
         self.size = Int(info.st_size)
