@@ -24,6 +24,8 @@ public struct RunCounts: Hashable, Sendable {
     public var words = 0
     /// Invalid UTF-8 sequences found (replaced, or the cause of a skip).
     public var invalidUTF8Sequences = 0
+    /// NUL bytes found in documents (BERT's `clean_text` drops them; the documents are kept).
+    public var nulBytes = 0
     /// Records (container frames) written.
     public var records = 0
 
@@ -56,6 +58,7 @@ public struct RunCounts: Hashable, Sendable {
         unknownTokens += other.unknownTokens
         words += other.words
         invalidUTF8Sequences += other.invalidUTF8Sequences
+        nulBytes += other.nulBytes
         records += other.records
     }
 }

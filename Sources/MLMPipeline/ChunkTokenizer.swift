@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MLMCore
 import MLMReaders
 import MLMShards
@@ -7,6 +12,8 @@ import MLMZstd
 
 /// One chunk after tokenizing: a compressed record (or none when every document was skipped) and counts.
 struct TokenizedChunk: Sendable {
+    /// The chunk's position in the run (``DocumentChunk/index``).
+    var index = 0
     /// The compressed record.
     var frame: [UInt8]?
     /// The record's uncompressed size.
@@ -28,6 +35,7 @@ struct ChunkTokenizer {
     private let breaker: SentenceBreaker?
     private let idType: TensorDType
     private let invalidUTF8: InvalidUTF8Policy
+    private let cleanText: Bool
 
     /// Creates a worker.
     init(
@@ -39,11 +47,13 @@ struct ChunkTokenizer {
         breaker = sentences == .icu ? try SentenceBreaker() : nil
         self.idType = idType
         self.invalidUTF8 = invalidUTF8
+        self.cleanText = tokenizer.normalizer.cleanText
     }
 
     /// Tokenizes every document of a chunk and compresses the record.
     func process(_ chunk: DocumentChunk) throws -> TokenizedChunk {
         var result = TokenizedChunk()
+        result.index = chunk.index
         result.counts = chunk.counts
         result.reports = chunk.skipped
         encoder.reset()
@@ -80,6 +90,19 @@ struct ChunkTokenizer {
                         }
                         pieceStart = pieceEnd
                     }
+                }
+                if let nul = Self.nulBytes(in: bytes, chunk: chunk, sentences: firstSentence..<document.sentenceEnd) {
+                    result.counts.nulBytes += nul.count
+                    result.reports.append(
+                        SkipReport(
+                            location: InputLocation(
+                                file: document.location.file, line: nul.line, byteOffset: nul.byteOffset),
+                            reason: nil,
+                            detail: "\(nul.count) NUL byte(s) in this document, the first here; "
+                                + (cleanText
+                                    ? "BERT's clean_text drops them and the document is kept (a NUL often means a "
+                                        + "binary or UTF-16 file: check it)"
+                                    : "kept as characters (--no-clean-text)")))
                 }
                 firstSentence = document.sentenceEnd
                 result.counts.invalidUTF8Sequences += invalid
@@ -139,6 +162,30 @@ struct ChunkTokenizer {
         result.frame = try compressor.compressFrame(record)
         result.counts.records += 1
         return result
+    }
+
+    /// Counts the NUL bytes of a document's sentences; nil when there are none.
+    /// - Returns: The count and the line and input byte offset of the first.
+    private static func nulBytes(
+        in bytes: UnsafeBufferPointer<UInt8>, chunk: DocumentChunk, sentences: Range<Int>
+    ) -> (count: Int, line: Int, byteOffset: Int)? {
+        guard let base = bytes.baseAddress, !sentences.isEmpty else { return nil }
+        let documentStart = sentences.lowerBound == 0 ? 0 : chunk.sentenceEnds[sentences.lowerBound - 1]
+        let documentEnd = chunk.sentenceEnds[sentences.upperBound - 1]
+        var position = documentStart
+        var count = 0
+        var first = -1
+        while position < documentEnd, let hit = memchr(base + position, 0, documentEnd - position) {
+            let offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if first < 0 { first = offset }
+            count += 1
+            position = offset + 1
+        }
+        guard count > 0 else { return nil }
+        var sentence = sentences.lowerBound
+        while chunk.sentenceEnds[sentence] <= first { sentence += 1 }
+        let sentenceStart = sentence == 0 ? 0 : chunk.sentenceEnds[sentence - 1]
+        return (count, chunk.sentenceLines[sentence], chunk.sentenceOffsets[sentence] + first - sentenceStart)
     }
 
     private func rollBack(to tokenStart: Int, unknown: Int, words: Int) {

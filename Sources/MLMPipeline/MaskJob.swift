@@ -40,6 +40,8 @@ public struct MaskJobSettings: Sendable {
     public var maxShardBytes = 64 << 20
     /// Replace an earlier run in the output directory.
     public var overwrite = false
+    /// Continue an interrupted run in the output directory (or start one); see ``RunJournal``.
+    public var resume = false
     /// The command line's settings, recorded in the manifest.
     public var recordedSettings: [(String, JSONValue)] = []
     /// The PMI table for `--strategy pmi` (from `mlmprep pmi`; counted with the store's vocabulary).
@@ -74,6 +76,10 @@ public struct MaskJobResult: Sendable {
     public var seconds = 0.0
     /// The reader of standard output went away; the run stopped early, quietly.
     public var pipeClosed = false
+    /// Shards of an interrupted run that were verified and kept (`resume`).
+    public var resumedShards = 0
+    /// `resume` found the run already finished: nothing was written, the counts are the manifest's.
+    public var alreadyFinished = false
 }
 
 /// Packs a tokenized store into sequences, masks them and writes batches (DESIGN.md §3.2, §4).
@@ -85,15 +91,23 @@ public struct MaskJobResult: Sendable {
 public struct MaskJob {
     /// The settings.
     public let settings: MaskJobSettings
-    /// Called after each batch is written, with the running result.
-    public var progress: ((MaskJobResult) -> Void)?
+    /// Called after each batch is written, with the running result. An error it throws stops the run as any error
+    /// does (no manifest; journaled shards stay for `resume`): a way to cancel.
+    public var progress: ((MaskJobResult) throws -> Void)?
+    /// Called with one-line notes about the output directory (a damaged shard to write again, for example).
+    public var notice: ((String) -> Void)?
 
     /// Creates a job.
     public init(settings: MaskJobSettings) { self.settings = settings }
 
     /// Runs the job.
+    ///
+    /// With `resume`, an interrupted run's journaled shards are verified and kept, the store is packed again from
+    /// the start, the batches they hold are not masked again, and the counts continue from the journal (see
+    /// ``RunJournal``); the finished directory is byte-identical to an uninterrupted run's.
     /// - Returns: What was written.
-    /// - Throws: Store, settings, masking or output errors.
+    /// - Throws: Store, settings, masking, output or ``ResumeError`` errors; a failed directory run writes no
+    ///   manifest (its complete shards and journal stay for `--resume`; the unfinished shard's `.tmp` is removed).
     public func run() throws -> MaskJobResult {
         let start = Date()
         let store = try TokenStore(directory: settings.store)
@@ -130,17 +144,55 @@ public struct MaskJob {
         let maskingVocabulary = MaskingVocabulary(maskID: maskID, randomIDs: randomIDs, unigramCounts: unigram)
         let matcher = try Self.loadMatcher(settings: settings, store: store)
 
+        var result = MaskJobResult()
         let sink: any FrameSink
+        var writer: ShardSetWriter?
+        var journal: RunJournal?
+        var recordedSettings = settings.recordedSettings
         switch settings.destination {
         case .directory(let path):
-            try OutputDirectory.prepare(path, overwrite: settings.overwrite)
-            sink = try ShardSetWriter(directory: path, maxRawBytesPerShard: settings.maxShardBytes)
+            let policy: OutputDirectory.Policy = settings.resume ? .resume : settings.overwrite ? .overwrite : .refuse
+            let digest = try SHA256.hashFile(RunJournal.join(settings.store, ManifestFile.fileName)).digest.hexDigest
+            let header = journalHeader(storeManifestDigest: digest, packing: packing)
+            switch try OutputDirectory.open(path, policy: policy, header: header, notice: { notice?($0) }) {
+            case .finished(let manifest):
+                return Self.finishedResult(manifest, seconds: Date().timeIntervalSince(start))
+            case .run(let opened):
+                journal = opened
+                for (key, value) in opened.header.kept("recorded_settings")?.objectValue ?? [] {
+                    if let index = recordedSettings.firstIndex(where: { $0.0 == key }) {
+                        recordedSettings[index].1 = value
+                    }
+                }
+                let shardWriter = try ShardSetWriter(
+                    directory: path, maxRawBytesPerShard: settings.maxShardBytes,
+                    firstShardIndex: opened.entries.count)
+                writer = shardWriter
+                sink = shardWriter
+            }
         case .standardOutput:
             sink = StdoutFrameSink()
         }
 
-        var result = MaskJobResult()
+        // Resume point: batches before `resumeBatch` are not submitted; `resumeFrame` frames of it are dropped.
+        var resumeBatch = 0
+        var resumeFrame = 0
+        if let journal, let last = journal.entries.last {
+            let progress = try MaskProgress(json: last.state, directory: journal.directory)
+            progress.restore(into: &result)
+            resumeBatch = progress.batch
+            resumeFrame = progress.frame
+            result.resumedShards = journal.entries.count
+        }
+        /// Journals the shard the writer just finished, at frame `frame` of batch `batch`.
+        func journalShard(batch: Int, frame: Int) throws {
+            guard let journal, let shard = writer?.completedShards.last else { return }
+            try journal.record(shard: shard, state: MaskProgress(batch: batch, frame: frame, result: result).json)
+        }
+
         var documentsSoFar = 0
+        var submitted = 0
+        var consumed = resumeBatch
         let copies = settings.masking.copies
         let settings = self.settings
         let progress = self.progress
@@ -162,15 +214,27 @@ public struct MaskJob {
                     },
                     work: { worker, batch in try worker.process(batch) },
                     consume: { masked in
-                        for frame in masked.frames {
+                        let index = consumed
+                        consumed += 1
+                        for (copy, frame) in masked.frames.enumerated() {
+                            if index == resumeBatch && copy < resumeFrame { continue }
+                            let finished = writer?.completedShards.count ?? 0
                             try sink.append(frame: frame.bytes, rawSize: frame.rawSize, sequences: frame.sequences)
+                            if let writer, writer.completedShards.count > finished {
+                                try journalShard(batch: index, frame: copy)
+                            }
                             result.batches += 1
                             result.sequences += frame.sequences
                         }
                         result.tokens += masked.tokens
                         result.statistics.add(masked.statistics)
-                        progress?(result)
+                        try progress?(result)
                     })
+                /// Submits batches from `resumeBatch` on; the earlier ones are in journaled shards.
+                func submit(_ batch: SequenceBatch) throws {
+                    defer { submitted += 1 }
+                    if submitted >= resumeBatch { try map.submit(batch) }
+                }
                 var packer = try SequencePacker(settings: passPacking)
                 defer { documentsSoFar = packer.documentCount }
                 let batchSize = passPacking.batchSize
@@ -183,32 +247,64 @@ public struct MaskJob {
                                 try packer.append(
                                     ids: UnsafeBufferPointer(rebasing: ids[range]),
                                     flags: UnsafeBufferPointer(rebasing: flags[range])
-                                ) { batch throws(any Error) in try map.submit(batch) }
+                                ) { batch throws(any Error) in try submit(batch) }
                             }
                         }
                     }
                 }
                 try packer.finish { batch throws(any Error) in
                     if dropLast && batch.count < batchSize { return }
-                    try map.submit(batch)
+                    try submit(batch)
                 }
                 try map.finish()
                 result.packing = packer.counts
                 result.documents = packer.documentCount
             }
+            let finished = writer?.completedShards.count ?? 0
+            _ = try sink.finish()
+            if let writer, writer.completedShards.count > finished { try journalShard(batch: submitted, frame: 0) }
         } catch let error as ShardError where error.code == .brokenPipe {
             result.pipeClosed = true
             result.documents = documentsSoFar
             result.seconds = Date().timeIntervalSince(start)
             return result
+        } catch {
+            writer?.abandon()
+            // With no shard journaled there is nothing to resume: leave the directory as a fresh one.
+            if let journal, journal.entries.isEmpty { try? journal.remove() }
+            throw error
         }
-        result.shards = try sink.finish()
-        if case .directory(let path) = settings.destination {
+        if case .directory(let path) = settings.destination, let journal {
+            result.shards = journal.entries.map(\.shard)
+            var recorded = settings
+            recorded.recordedSettings = recordedSettings
             try OutputDirectory.writeVocabulary(vocabulary, to: path)
             try ManifestFile.write(
-                BatchManifest.make(settings: settings, store: store, packing: packing, result: result), to: path)
+                BatchManifest.make(settings: recorded, store: store, packing: packing, result: result), to: path)
+            try journal.remove()
         }
         result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    /// The result of a run that `resume` found finished: the counts its manifest records.
+    static func finishedResult(_ manifest: JSONValue, seconds: Double) -> MaskJobResult {
+        var result = MaskJobResult()
+        let counts = manifest["counts"]
+        func count(_ key: String) -> Int { counts?[key]?.intValue ?? 0 }
+        result.batches = count("batches")
+        result.sequences = count("sequences")
+        result.tokens = count("tokens")
+        result.documents = count("documents_per_epoch")
+        result.statistics.candidates = count("candidates")
+        result.statistics.predicted = count("predicted")
+        result.statistics.maskedWithMask = count("masked_with_mask")
+        result.statistics.randomReplaced = count("random_replaced")
+        result.statistics.keptButPredicted = count("kept_but_predicted")
+        result.statistics.corruptedButNotPredicted = count("corrupted_but_not_predicted")
+        result.shards = (manifest["shards"]?.arrayValue ?? []).compactMap { try? ShardSummary(jsonValue: $0) }
+        result.seconds = seconds
+        result.alreadyFinished = true
         return result
     }
 }

@@ -36,6 +36,7 @@ enum StoreManifest {
             ("invalid_utf8", .string(settings.invalidUTF8.rawValue)),
             ("max_line_bytes", .int(reader.maxLineBytes)),
             ("max_document_bytes", .int(reader.maxDocumentBytes)),
+            ("chunk_bytes", .int(reader.targetChunkBytes)),
             ("compression_level", .int(Int(settings.compressionLevel))),
             ("max_shard_bytes", .int(settings.maxShardBytes)),
         ])
@@ -81,6 +82,7 @@ extension RunCounts {
             ("unknown_tokens", .int(unknownTokens)),
             ("unknown_rate", .double(tokens > 0 ? Double(unknownTokens) / Double(tokens) : 0)),
             ("invalid_utf8_sequences", .int(invalidUTF8Sequences)),
+            ("nul_bytes", .int(nulBytes)),
             ("records", .int(records)),
         ])
     }

@@ -25,6 +25,8 @@ public struct TokenizeJobSettings: Sendable {
     public var sentences = SentenceSource.lines
     /// Replace an existing store.
     public var overwrite = false
+    /// Continue an interrupted run in `output` (or start one); see ``RunJournal``.
+    public var resume = false
 
     /// Creates settings.
     /// - Parameters:
@@ -48,6 +50,10 @@ public struct TokenizeJobResult: Sendable {
     public var reportsDropped: Int
     /// Wall-clock seconds.
     public var seconds: Double
+    /// Shards of an interrupted run that were verified and kept (`resume`).
+    public var resumedShards = 0
+    /// `resume` found the run already finished: nothing was written, the counts are the manifest's.
+    public var alreadyFinished = false
 }
 
 /// Streams text into a tokenized store (DESIGN.md §3.3): reads chunks, tokenizes and compresses them on
@@ -62,10 +68,13 @@ public struct TokenizeJob {
     public let vocabulary: Vocabulary
     /// The tokenizer settings.
     public let tokenizer: TokenizerSettings
-    /// Called with running counts, about every chunk (for progress displays).
-    public var progress: ((RunCounts) -> Void)?
+    /// Called with running counts, about every chunk (for progress displays). An error it throws stops the run as
+    /// any error does (no manifest; journaled shards stay for `resume`): a way to cancel.
+    public var progress: ((RunCounts) throws -> Void)?
     /// Called with each report as it happens, in input order.
     public var report: ((SkipReport) -> Void)?
+    /// Called with one-line notes about the output directory (a damaged shard to write again, for example).
+    public var notice: ((String) -> Void)?
 
     /// Creates a job.
     /// - Parameters:
@@ -79,20 +88,61 @@ public struct TokenizeJob {
     }
 
     /// Runs the job.
+    ///
+    /// With `resume`, an interrupted run's journaled shards are verified and kept, the input is read again from
+    /// the start, the chunks whose records they hold are dropped without tokenizing, and the counts continue from
+    /// the journal (see ``RunJournal``); the finished store is byte-identical to an uninterrupted run's.
     /// - Returns: Counts, shards and reports.
-    /// - Throws: ``ReaderError``, ``TokenizerError`` or ``ShardError``: the run stops and writes no manifest.
+    /// - Throws: ``ReaderError``, ``TokenizerError``, ``ShardError`` or ``ResumeError``: the run stops and writes no
+    ///   manifest (its complete shards and journal stay for `--resume`; the unfinished shard's `.tmp` is removed).
     public func run() throws -> TokenizeJobResult {
         let start = Date()
         let tables = try BertCharacterTables()
-        try OutputDirectory.prepare(settings.output, overwrite: settings.overwrite)
-        let writer = try ShardSetWriter(directory: settings.output, maxRawBytesPerShard: settings.maxShardBytes)
+        // Check the inputs before touching the output directory: a typo must not leave a run to resume.
+        var statuses: [InputFileStatus] = []
+        for path in settings.inputs where path != "-" { statuses.append(try InputFileStatus(path: path)) }
+        let policy: OutputDirectory.Policy = settings.resume ? .resume : settings.overwrite ? .overwrite : .refuse
+        let journal: RunJournal
+        switch try OutputDirectory.open(
+            settings.output, policy: policy, header: journalHeader(inputs: statuses), notice: { notice?($0) })
+        {
+        case .finished(let manifest):
+            return TokenizeJobResult(
+                counts: manifest["counts"].flatMap { RunCounts(json: $0) } ?? RunCounts(),
+                shards: (manifest["shards"]?.arrayValue ?? []).compactMap { try? ShardSummary(jsonValue: $0) },
+                reports: [], reportsDropped: 0, seconds: Date().timeIntervalSince(start), alreadyFinished: true)
+        case .run(let opened):
+            journal = opened
+        }
         var counts = RunCounts()
         var reports: [SkipReport] = []
-        var dropped = 0
+        var reportsSeen = 0
+        var skipChunks = 0
+        for entry in journal.entries {
+            let progress = try TokenizeProgress(json: entry.state, directory: settings.output)
+            reports += progress.reports
+            counts = progress.counts
+            reportsSeen = progress.reportsSeen
+            skipChunks = progress.chunks
+        }
+        var journaledReports = reports.count
+        let resumedShards = journal.entries.count
+        let writer = try ShardSetWriter(
+            directory: settings.output, maxRawBytesPerShard: settings.maxShardBytes,
+            firstShardIndex: journal.entries.count)
         let vocabulary = self.vocabulary
         let tokenizer = self.tokenizer
         let settings = self.settings
         let idType: TensorDType = vocabulary.count <= 65536 ? .uint16 : .uint32
+
+        /// Journals the shard the writer just finished; `chunks` chunks are consumed at this boundary.
+        func journalShard(chunks: Int) throws {
+            guard let shard = writer.completedShards.last else { return }
+            let progress = TokenizeProgress(
+                chunks: chunks, counts: counts, reports: Array(reports[journaledReports...]), reportsSeen: reportsSeen)
+            try journal.record(shard: shard, state: progress.json)
+            journaledReports = reports.count
+        }
 
         let map = OrderedParallelMap<DocumentChunk, TokenizedChunk, ChunkTokenizer>(
             threads: settings.threads,
@@ -107,26 +157,46 @@ public struct TokenizeJob {
             consume: { result in
                 if let failure = result.failure { throw failure }
                 if let frame = result.frame {
+                    let finished = writer.completedShards.count
                     try writer.append(frame: frame, rawSize: result.rawSize, sequences: result.documents)
+                    // The record of chunk `index` started a new shard: chunks before it are all in finished ones.
+                    if writer.completedShards.count > finished { try journalShard(chunks: result.index) }
                 }
                 counts.merge(result.counts)
                 for item in result.reports {
                     report?(item)
-                    if reports.count < Self.maxReports { reports.append(item) } else { dropped += 1 }
+                    reportsSeen += 1
+                    if reports.count < Self.maxReports { reports.append(item) }
                 }
-                progress?(counts)
+                try progress?(counts)
             })
         let reader = CorpusReader(paths: settings.inputs, options: settings.reader)
-        try reader.read { chunk in try map.submit(chunk) }
-        try map.finish()
-        let shards = try writer.finish()
+        var chunksRead = 0
+        do {
+            try reader.read { chunk in
+                chunksRead = chunk.index + 1
+                if chunk.index < skipChunks { return }
+                try map.submit(chunk)
+            }
+            try map.finish()
+            let finished = writer.completedShards.count
+            _ = try writer.finish()
+            if writer.completedShards.count > finished { try journalShard(chunks: chunksRead) }
+        } catch {
+            writer.abandon()
+            // With no shard journaled there is nothing to resume: leave the directory as a fresh one.
+            if journal.entries.isEmpty { try? journal.remove() }
+            throw error
+        }
+        let shards = journal.entries.map(\.shard)
         try OutputDirectory.writeVocabulary(vocabulary, to: settings.output)
         let manifest = StoreManifest.make(
             settings: settings, vocabulary: vocabulary, tokenizer: tokenizer, idType: idType, counts: counts,
             shards: shards, reports: reports)
         try ManifestFile.write(manifest, to: settings.output)
+        try journal.remove()
         return TokenizeJobResult(
-            counts: counts, shards: shards, reports: reports, reportsDropped: dropped,
-            seconds: Date().timeIntervalSince(start))
+            counts: counts, shards: shards, reports: reports, reportsDropped: reportsSeen - reports.count,
+            seconds: Date().timeIntervalSince(start), resumedShards: resumedShards)
     }
 }

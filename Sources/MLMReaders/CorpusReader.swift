@@ -22,6 +22,8 @@ public final class CorpusReader {
     private var nextChunkIndex = 0
     private let jsonField: JSONTextField
     private var scratch: [UInt8] = []
+    /// Documents read in the chunks already handed over (to tell a file that held none).
+    private var documentsInEmittedChunks = 0
 
     /// Creates a reader.
     /// - Parameters:
@@ -42,9 +44,20 @@ public final class CorpusReader {
             let source = try ByteSource(path: path)
             chunk.counts.files += 1
             let format = options.format ?? InputFormat.guess(from: path)
+            let documentsBefore = documentsInEmittedChunks + chunk.counts.documentsRead
             switch format {
             case .text: try readText(source, emit)
             case .jsonLines: try readJSONLines(source, emit)
+            }
+            if documentsInEmittedChunks + chunk.counts.documentsRead == documentsBefore {
+                let what = format == .text ? "only blank lines" : "only blank lines, no records"
+                chunk.skipped.append(
+                    SkipReport(
+                        location: InputLocation(file: source.name), reason: nil,
+                        detail: source.bytesProduced == 0
+                            ? "the file is empty (0 bytes\(source.isCompressed ? " after decompression" : "")): "
+                                + "no documents; check that it is the file you meant"
+                            : "the file holds no documents (\(what)); check that it is the file you meant"))
             }
         }
         if !chunk.documents.isEmpty || chunk.counts != RunCounts() {
@@ -56,6 +69,7 @@ public final class CorpusReader {
 
     private func flushIfFull(_ emit: (DocumentChunk) throws -> Void) throws {
         if chunk.bytes.count >= options.targetChunkBytes || chunk.documents.count >= 65536 {
+            documentsInEmittedChunks += chunk.counts.documentsRead
             try emit(chunk)
             nextChunkIndex += 1
             chunk = DocumentChunk(index: nextChunkIndex)

@@ -59,30 +59,13 @@ public enum ManifestFile {
         }
     }
 
-    /// Replaces `path` with `bytes` atomically: temporary file, fsync, rename, fsync of the directory.
+    /// Replaces `path` with `bytes` atomically (see ``AtomicFile/write(_:to:)``).
     /// - Parameters:
     ///   - bytes: The new content.
     ///   - path: The file to replace.
     /// - Throws: ``ShardError`` (`io`).
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ShardError) {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = try POSIX.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
-        do {
-            try POSIX.writeAll(fd, bytes, path: temporary)
-            try POSIX.fsync(fd, path: temporary)
-            try POSIX.close(fd, path: temporary)
-        } catch {
-            _ = try? POSIX.close(fd, path: temporary)
-            POSIX.unlinkIfPresent(temporary)
-            throw error
-        }
-        do {
-            try POSIX.rename(temporary, to: path)
-        } catch {
-            POSIX.unlinkIfPresent(temporary)
-            throw error
-        }
-        try POSIX.fsyncDirectory(POSIX.parentDirectory(of: path))
+        try AtomicFile.write(bytes, to: path)
     }
 
     /// Reads a whole (small) file.

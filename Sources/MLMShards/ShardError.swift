@@ -114,7 +114,11 @@ public struct ShardError: Error, Sendable, CustomStringConvertible {
         }
         var advice = ""
         switch errorNumber {
-        case ENOSPC, EDQUOT: advice = "; free some space or choose another output directory"
+        case ENOSPC, EDQUOT: advice = "; free some space or write elsewhere"
+        case EFBIG:
+            advice = "; the file reached the largest size allowed (ulimit -f, or the file system's limit): "
+                + "raise the limit or pass a smaller --max-shard-mb"
+        case EIO: advice = "; the device reported an I/O error: check it (dmesg) and write elsewhere"
         case EACCES, EPERM, EROFS: advice = "; check the permissions of the file and its directory"
         case ENOENT: advice = "; check that the path exists"
         default: break

@@ -21,7 +21,7 @@
 public final class StdoutFrameSink: FrameSink {
     /// The descriptor written to.
     public let fileDescriptor: Int32
-    /// The name used in errors (`<stdout>`).
+    /// The name used in errors (`standard output`).
     public let name: String
     /// The frames written so far.
     public private(set) var records = 0
@@ -36,7 +36,7 @@ public final class StdoutFrameSink: FrameSink {
     /// - Parameters:
     ///   - fileDescriptor: Where to write (default 1, standard output). The sink does not close it.
     ///   - name: The name used in error messages.
-    public init(fileDescriptor: Int32 = 1, name: String = "<stdout>") {
+    public init(fileDescriptor: Int32 = 1, name: String = "standard output") {
         self.fileDescriptor = fileDescriptor
         self.name = name
         _ = signal(SIGPIPE, SIG_IGN)

@@ -22,6 +22,9 @@ struct MLMPrep: ParsableCommand {
     /// Runs the command line; bad usage exits with status 2 (not swift-argument-parser's 64), as DESIGN.md §2 says.
     static func main() {
         keepFreedMemoryInTheHeap()
+        // A write past the file size limit (ulimit -f) then fails with EFBIG, reported as one line naming the
+        // file, instead of killing the process with SIGXFSZ.
+        _ = signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -46,16 +46,28 @@ struct MaskCommand: ParsableCommand {
     @Flag(help: "Replace an earlier run in the output directory.")
     var overwrite = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Continue an interrupted run in the output directory (same command and settings); the result is "
+                + "byte-identical to an uninterrupted run. Starts a new run when there is none."))
+    var resume = false
+
     @Option(help: ArgumentHelp("A published recipe: bert, bert-wwm, roberta, spanbert, efficient-mlm, electra.", valueName: "name"))
     var preset: MaskingPreset?
 
-    @Option(help: ArgumentHelp("Masking rate: both the prediction and the corruption rate (default 0.15).", valueName: "r"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Masking rate: both the prediction and the corruption rate (default 0.15).", valueName: "r"))
     var rate: Double?
 
-    @Option(help: ArgumentHelp("Share of candidate tokens that get a label (default: --rate).", valueName: "r"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Share of candidate tokens that get a label (default: --rate).", valueName: "r"))
     var predictRate: Double?
 
-    @Option(help: ArgumentHelp("Share of candidate tokens whose input is changed (default: --rate).", valueName: "r"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Share of candidate tokens whose input is changed (default: --rate).", valueName: "r"))
     var corruptRate: Double?
 
     @Option(help: ArgumentHelp("Masking units (pmi needs --pmi).", valueName: "token|word|span|pmi"))
@@ -73,40 +85,50 @@ struct MaskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Random replacement ids: uniform over non-special tokens, or by unigram frequency.", valueName: "uniform|unigram"))
     var randomFrom: RandomReplacementSource?
 
-    @Option(help: ArgumentHelp("At most this many predicted tokens per sequence.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("At most this many predicted tokens per sequence.", valueName: "n"))
     var maxPredictions: Int?
 
-    @Option(help: ArgumentHelp("Geometric parameter of span lengths (in words).", valueName: "p"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Geometric parameter of span lengths (in words).", valueName: "p"))
     var spanP: Double?
 
-    @Option(help: ArgumentHelp("Shortest span, in words.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Shortest span, in words.", valueName: "n"))
     var spanMin: Int?
 
-    @Option(help: ArgumentHelp("Longest span, in words.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Longest span, in words.", valueName: "n"))
     var spanMax: Int?
 
-    @Option(help: ArgumentHelp("Sequence length, [CLS] and [SEP] included.", valueName: "L"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Sequence length, [CLS] and [SEP] included.", valueName: "L"))
     var seqLen = 512
 
-    @Option(help: ArgumentHelp("Sequences per batch (record).", valueName: "B"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Sequences per batch (record).", valueName: "B"))
     var batchSize = 256
 
     @Option(help: ArgumentHelp("Packing: full (across documents), doc, pair (A/B segments), single (one document per sequence).", valueName: "mode"))
     var pack: PackingMode?
 
-    @Option(help: ArgumentHelp("Pair packing: probability of a shorter target length.", valueName: "p"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Pair packing: probability of a shorter target length.", valueName: "p"))
     var shortSeqProb: Double?
 
     @Option(help: ArgumentHelp("Pair packing task: nsp (random next) or sop (swapped order).", valueName: "nsp|sop"))
     var pairTask: PairTask?
 
-    @Option(help: ArgumentHelp("Random seed.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Random seed.", valueName: "n"))
     var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Epoch: a fresh, reproducible masking of the same data.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Epoch: a fresh, reproducible masking of the same data.", valueName: "n"))
     var epoch: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Write this many differently masked passes (epochs epoch … epoch+K−1).", valueName: "K"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Write this many differently masked passes (epochs epoch … epoch+K−1).", valueName: "K"))
     var epochs = 1
 
     @Option(help: ArgumentHelp("dtype of input_ids: i32 or u16 (vocabularies of at most 65536 tokens).", valueName: "i32|u16"))
@@ -115,11 +137,14 @@ struct MaskCommand: ParsableCommand {
     @Flag(help: "Drop a last batch smaller than --batch-size.")
     var dropLast = false
 
-    @Option(help: ArgumentHelp("zstd level of the records.", valueName: "1-19"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("zstd level of the records.", valueName: "1-19"))
     var level: Int32 = 3
 
-    @Option(help: ArgumentHelp("Largest uncompressed shard, in MiB.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Largest uncompressed shard, in MiB.", valueName: "n"))
     var maxShardMB = 64
+
+    @Option(help: ArgumentHelp("Largest uncompressed shard in bytes (overrides --max-shard-mb; for tests).", visibility: .hidden))
+    var maxShardBytes: Int?
 
     @OptionGroup var runOptions: RunOptions
 
@@ -127,6 +152,14 @@ struct MaskCommand: ParsableCommand {
 
     func validate() throws {
         if stdout == (output != nil) { throw ValidationError("give either -o DIR or --stdout") }
+        if resume && stdout {
+            throw ValidationError("--resume needs an output directory (-o DIR): a stream on standard output cannot be resumed")
+        }
+        if resume && overwrite { throw ValidationError("give --resume or --overwrite, not both") }
+        if maxShardMB < 1 { throw ValidationError("--max-shard-mb must be at least 1 (got \(maxShardMB))") }
+        if let maxShardBytes, maxShardBytes < 1 {
+            throw ValidationError("--max-shard-bytes must be at least 1 (got \(maxShardBytes))")
+        }
         for (name, value) in [("--rate", rate), ("--predict-rate", predictRate), ("--corrupt-rate", corruptRate)] {
             if let value, !(value > 0 && value < 1) { throw ValidationError("\(name) must be in (0, 1), got \(value)") }
         }
@@ -135,6 +168,15 @@ struct MaskCommand: ParsableCommand {
         if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         if !(1...19).contains(level) { throw ValidationError("--level must be between 1 and 19 (got \(level))") }
         if let maxPredictions, maxPredictions < 1 { throw ValidationError("--max-predictions must be at least 1") }
+        // Span flags given explicitly are checked whatever the strategy (the masking settings check them only for
+        // --strategy span), so that a mistyped value is never silently ignored.
+        if let spanP, !(spanP > 0 && spanP <= 1) { throw ValidationError("--span-p must be in (0, 1], got \(spanP)") }
+        if let spanMin, spanMin < 1 { throw ValidationError("--span-min must be at least 1, got \(spanMin)") }
+        if let spanMax, spanMax < (spanMin ?? 1) || spanMax > MaskingSettings.maximumSpanWords {
+            throw ValidationError(
+                "--span-max must be between --span-min (\(spanMin ?? 1)) and \(MaskingSettings.maximumSpanWords), "
+                    + "got \(spanMax)")
+        }
         if let shortSeqProb, !(0...1).contains(shortSeqProb) {
             throw ValidationError("--short-seq-prob must be in [0, 1], got \(shortSeqProb)")
         }
@@ -213,20 +255,30 @@ struct MaskCommand: ParsableCommand {
             settings.idsU16 = ids == .u16
             settings.threads = runOptions.resolvedThreads
             settings.compressionLevel = level
-            settings.maxShardBytes = maxShardMB << 20
+            settings.maxShardBytes = maxShardBytes ?? maxShardMB << 20
             settings.overwrite = overwrite
             settings.pmiTable = pmi
+            settings.resume = resume
+            // --resume is how the run is continued, not a setting of it: the manifest of a resumed run must be the
+            // uninterrupted run's.
+            let command = CommandLine.arguments.dropFirst().filter { $0 != "--resume" }
             settings.recordedSettings = [
                 ("pmi_table", pmi.map { .string($0) } ?? .null),
                 ("preset", preset.map { .string($0.rawValue) } ?? .null),
-                ("command", .string(CommandLine.arguments.dropFirst().joined(separator: " "))),
+                ("command", .string(command.joined(separator: " "))),
             ]
             var job = MaskJob(settings: settings)
             let display = ProgressDisplay(enabled: !runOptions.quiet, label: "mask")
+            let quiet = runOptions.quiet
             job.progress = { display.updateMask($0) }
+            job.notice = { if !quiet { Diagnostics.line("mlmprep: note: \($0)") } }
             let result = try job.run()
             display.finish()
             if let path = runOptions.statsJSON { try StatsFile.write(result, to: path) }
+            if result.alreadyFinished {
+                if !quiet { Diagnostics.line("mask: \(output ?? "") already holds the finished run; nothing to resume") }
+                return
+            }
             if !runOptions.quiet {
                 let s = result.statistics
                 let candidates = Double(max(s.candidates, 1))
@@ -236,7 +288,8 @@ struct MaskCommand: ParsableCommand {
                         + "corrupted \(String(format: "%.4f", Double(s.corrupted) / candidates)) of \(s.candidates) "
                         + "candidates ([MASK] \(s.maskedWithMask), random \(s.randomReplaced), kept \(s.keptButPredicted)); "
                         + "\(String(format: "%.2f", result.seconds)) s"
-                        + (result.pipeClosed ? "; the reader closed the pipe" : ""))
+                        + (result.pipeClosed ? "; the reader closed the pipe" : "")
+                        + (result.resumedShards > 0 ? "; \(result.resumedShards) shard(s) kept from the interrupted run" : ""))
             }
         }
     }

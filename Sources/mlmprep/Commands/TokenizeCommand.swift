@@ -30,21 +30,41 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "Replace an earlier run in the output directory.")
     var overwrite = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Continue an interrupted run in the output directory (same command and settings); the result is "
+                + "byte-identical to an uninterrupted run. Starts a new run when there is none."))
+    var resume = false
+
     @Option(help: ArgumentHelp("Sentence boundaries: input lines, or ICU's sentence break iterator.", valueName: "lines|icu"))
     var sentences: SentenceSource = .lines
 
     @Option(help: ArgumentHelp("Invalid UTF-8: replace (U+FFFD, dropped by BERT), skip the document, or fail.", valueName: "replace|skip|fail"))
     var invalidUTF8: InvalidUTF8Policy = .replace
 
-    @Option(help: ArgumentHelp("zstd level of the records.", valueName: "1-19"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("zstd level of the records.", valueName: "1-19"))
     var level: Int32 = 3
 
-    @Option(help: ArgumentHelp("Largest uncompressed shard, in MiB.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Largest uncompressed shard, in MiB.", valueName: "n"))
     var maxShardMB = 64
+
+    @Option(help: ArgumentHelp("Largest uncompressed shard in bytes (overrides --max-shard-mb; for tests).", visibility: .hidden))
+    var maxShardBytes: Int?
+
+    @Option(help: ArgumentHelp("Text per reader chunk and record, in bytes (default 1 MiB; for tests).", visibility: .hidden))
+    var chunkBytes: Int?
 
     func validate() throws {
         if !(1...19).contains(level) { throw ValidationError("--level must be between 1 and 19 (got \(level))") }
         if maxShardMB < 1 { throw ValidationError("--max-shard-mb must be at least 1 (got \(maxShardMB))") }
+        if let maxShardBytes, maxShardBytes < 1 {
+            throw ValidationError("--max-shard-bytes must be at least 1 (got \(maxShardBytes))")
+        }
+        if let chunkBytes, chunkBytes < 1 { throw ValidationError("--chunk-bytes must be at least 1 (got \(chunkBytes))") }
+        if resume && overwrite { throw ValidationError("give --resume or --overwrite, not both") }
+        if resume && input.inputs.contains("-") {
+            throw ValidationError("--resume cannot read standard input ('-') again; give the input as files")
+        }
     }
 
     func run() throws {
@@ -52,22 +72,30 @@ struct TokenizeCommand: ParsableCommand {
             let (vocabulary, tokenizer) = try tokenizerOptions.load()
             var settings = TokenizeJobSettings(inputs: try input.expandedPaths(), output: output)
             settings.reader = input.readerOptions
+            if let chunkBytes { settings.reader.targetChunkBytes = chunkBytes }
             settings.threads = runOptions.resolvedThreads
             settings.compressionLevel = level
-            settings.maxShardBytes = maxShardMB << 20
+            settings.maxShardBytes = maxShardBytes ?? maxShardMB << 20
             settings.invalidUTF8 = invalidUTF8
             settings.sentences = sentences
             settings.overwrite = overwrite
+            settings.resume = resume
             var job = TokenizeJob(settings: settings, vocabulary: vocabulary, tokenizer: tokenizer)
             let display = ProgressDisplay(enabled: !runOptions.quiet, label: "tokenize")
             var warnings = WarningPrinter(quiet: runOptions.quiet)
             job.progress = { display.update($0) }
             job.report = { warnings.print($0) }
+            let quiet = runOptions.quiet
+            job.notice = { if !quiet { Diagnostics.line("mlmprep: note: \($0)") } }
             let result = try job.run()
             display.finish()
             warnings.finish()
             let counts = result.counts
             if let path = runOptions.statsJSON { try StatsFile.write(counts, seconds: result.seconds, to: path) }
+            if result.alreadyFinished {
+                if !quiet { Diagnostics.line("tokenize: \(output) already holds the finished run; nothing to resume") }
+                return
+            }
             if !runOptions.quiet {
                 let megabytes = Double(counts.bytesRead) / 1_000_000
                 let rate = result.seconds > 0 ? megabytes / result.seconds : 0
@@ -78,7 +106,8 @@ struct TokenizeCommand: ParsableCommand {
                         + "\(counts.tokens) tokens (\(String(format: "%.3f", unknownShare))% [UNK]), "
                         + "\(counts.sentences) sentences; \(String(format: "%.1f", megabytes)) MB in "
                         + "\(String(format: "%.2f", result.seconds)) s (\(String(format: "%.1f", rate)) MB/s); "
-                        + "\(result.shards.count) shard(s) in \(output)")
+                        + "\(result.shards.count) shard(s) in \(output)"
+                        + (result.resumedShards > 0 ? " (\(result.resumedShards) kept from the interrupted run)" : ""))
             }
             precondition(counts.addsUp, "document counts do not add up: \(counts)")
         }

@@ -23,7 +23,9 @@ struct InputOptions: ParsableArguments {
             valueName: "fail|skip"))
     var badRecords: BadRecordPolicy = .fail
 
-    @Option(help: ArgumentHelp("Skip documents with a line longer than this many bytes.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Skip documents with a line longer than this many bytes.", valueName: "n"))
     var maxLineBytes = 16 << 20
 
     func validate() throws {

@@ -3,7 +3,9 @@ import Foundation
 
 /// Options every long-running command shares: threads, output reporting.
 struct RunOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Worker threads (default: all cores). Output is identical for any value.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Worker threads (default: all cores). Output is identical for any value.", valueName: "n"))
     var threads: Int?
 
     @Flag(help: "Print nothing but errors (no progress, no summary).")

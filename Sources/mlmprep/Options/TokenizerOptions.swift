@@ -20,7 +20,9 @@ struct TokenizerOptions: ParsableArguments {
             valueName: "bool"))
     var stripAccents: Bool?
 
-    @Option(help: ArgumentHelp("Words longer than this many characters become [UNK].", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Words longer than this many characters become [UNK].", valueName: "n"))
     var maxCharsPerWord: Int?
 
     @Flag(inversion: .prefixedNo, help: "Drop control characters and map white space to spaces.")

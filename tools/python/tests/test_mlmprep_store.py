@@ -439,7 +439,7 @@ def _assert_failed_cleanly(result, out: Path, *needles: str):
 def test_truncated_zst_input_fails(mlmprep_bin, vocab, tmp_path):
     out = tmp_path / "store"
     result = tokenize(mlmprep_bin, [CORPORA / "bad" / "truncated.txt.zst"], vocab, out, expect=None)
-    _assert_failed_cleanly(result, out, "truncated.txt.zst")
+    _assert_failed_cleanly(result, out, "truncated.txt.zst", "ends in the middle of a frame", "re-download")
 
 
 def test_vocab_without_unk_fails(mlmprep_bin, tmp_path):
@@ -462,11 +462,12 @@ def test_bad_jsonl_line_is_reported_with_location(mlmprep_bin, vocab, tmp_path, 
     assert re.search(rf"{re.escape(name)}\D{{1,10}}{line}\b", stderr), f"no '{name}' + line {line} in:\n{stderr}"
     if policy == "fail":
         assert result.returncode == 1, stderr
-        _assert_failed_cleanly(result, out, name)
+        _assert_failed_cleanly(result, out, name, "--bad-records skip")
         return
     assert result.returncode == 0, stderr
     counts = json.loads((out / "manifest.json").read_text())["counts"]
     assert sum(counts["documents_skipped"].values()) == 1, counts
+    assert counts["documents_read"] == counts["documents_written"] + 1, counts
     assert counts["documents_written"] == good
     tokenizer = reference_tokenizer(vocab)
     want = []
