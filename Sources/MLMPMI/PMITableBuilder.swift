@@ -134,11 +134,13 @@ public struct PMITableBuilder {
     /// A word's text: its tokens, the continuation prefix removed from all but the first.
     func wordText(_ ids: ArraySlice<UInt32>) -> [UInt8] {
         var text: [UInt8] = []
-        let prefix = continuingPrefix.utf8.count
+        let prefix = Array(continuingPrefix.utf8)
         for (position, id) in ids.enumerated() {
             let token = tokens[Int(id)].utf8
-            if position > 0 && tokens[Int(id)].hasPrefix(continuingPrefix) {
-                text.append(contentsOf: token.dropFirst(prefix))
+            // Bytes, not characters: in "##ी" the second "#" and the vowel sign form one Character, so
+            // String.hasPrefix("##") is false.
+            if position > 0 && token.starts(with: prefix) {
+                text.append(contentsOf: token.dropFirst(prefix.count))
             } else {
                 text.append(contentsOf: token)
             }

@@ -144,4 +144,17 @@ struct PMIPartsTests {
         }
         #expect(matches == [UnitMatch(firstWord: 0, wordCount: 2), UnitMatch(firstWord: 2, wordCount: 2)])
     }
+
+    @Test func wordTextStripsThePrefixByBytes() throws {
+        // "##ी": the second "#" and the vowel sign are one Character, so a Character-based prefix test fails.
+        let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "क", "##ी", "##ज", "##s", "cat"]
+        let builder = PMITableBuilder(
+            settings: PMISettings(), words: WordTable(run: WordRun(), vocabularySize: tokens.count), levels: [],
+            totals: [1], tokens: tokens)
+        #expect(String(decoding: builder.wordText([5, 6]), as: UTF8.self) == "की")
+        #expect(String(decoding: builder.wordText([5, 7, 6]), as: UTF8.self) == "कजी")
+        #expect(String(decoding: builder.wordText([9, 8]), as: UTF8.self) == "cats")
+        let vocabulary = try Vocabulary(tokens: tokens)
+        #expect(PMITable.wordPieces(Array("कजी".utf8), vocabulary: vocabulary) == [5, 7, 6])
+    }
 }

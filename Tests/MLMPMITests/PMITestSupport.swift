@@ -113,7 +113,8 @@ enum ReferencePMI {
             gram.map { word in
                 word.enumerated().map { position, id in
                     let token = vocabulary.tokens[Int(id)]
-                    return position > 0 && token.hasPrefix("##") ? String(token.dropFirst(2)) : token
+                    return position > 0 && token.utf8.starts(with: "##".utf8)
+                        ? String(decoding: token.utf8.dropFirst(2), as: UTF8.self) : token
                 }.joined()
             }.joined(separator: " ")
         }
