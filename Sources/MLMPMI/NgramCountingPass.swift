@@ -119,7 +119,7 @@ public enum NgramCountingPass {
     ) throws -> (runs: [any KeyCountRunReader], streams: [String]) {
         precondition(length >= 3 && levels.count == length - 2)
         let budget = try counterBudget(options: options, words: words, levels: levels, threads: streams.count)
-        let level = levels[levels.count - 1]
+        let level = levels[levels.count - 1].lookup
         let writeNames = length < options.settings.maximumLength
         let next = writeNames ? streams.map { $0 + "+" } : []
         let runs = try ParallelThreads.run(count: streams.count) { thread in
@@ -183,9 +183,11 @@ public enum NgramCountingPass {
                 record.flags.withUnsafeBufferPointer {
                     segments.split(flags: $0, documentOffsets: record.documentOffsets, scope: options.settings.scope)
                 }
-                record.ids.withUnsafeBufferPointer { nameWords($0, segments: segments, words: words, into: &names) }
+                record.ids.withUnsafeBufferPointer {
+                    nameWords($0, segments: segments, words: words.lookup, into: &names)
+                }
                 try names.withUnsafeMutableBufferPointer { (names) throws(PMIError) in
-                    for level in levels { advance(names, level: level) }
+                    for level in levels { advance(names, level: level.lookup) }
                     try countPairs(names, counter: counter)
                 }
                 try output?.append(names)
@@ -199,7 +201,8 @@ public enum NgramCountingPass {
     /// The names of a record's words (``WordTable`` numbers, ``NgramLevel/none`` for rare words), every segment
     /// followed by one `none` so that no n-gram is formed across it.
     static func nameWords(
-        _ tokens: UnsafeBufferPointer<UInt32>, segments: WordSegments, words: WordTable, into names: inout [UInt32]
+        _ tokens: UnsafeBufferPointer<UInt32>, segments: WordSegments, words: WordTable.Lookup,
+        into names: inout [UInt32]
     ) {
         names.removeAll(keepingCapacity: true)
         let bounds = segments.bounds
@@ -221,7 +224,7 @@ public enum NgramCountingPass {
     /// Replaces each name of an (n−1)-gram by the name of the n-gram that starts there: the n-gram whose two
     /// (n−1)-grams are at `i` and `i + 1`, or `none` when either is `none` or the n-gram is not frequent.
     @inline(__always)
-    static func advance(_ names: UnsafeMutableBufferPointer<UInt32>, level: NgramLevel) {
+    static func advance(_ names: UnsafeMutableBufferPointer<UInt32>, level: NgramLevel.Lookup) {
         let none = NgramLevel.none
         let count = names.count
         guard count > 0 else { return }

@@ -6,6 +6,10 @@ import CMemory
 /// `key = prefix << 32 | suffix`. The two overlap in n − 2 words, so the pair determines the n-gram, and the key
 /// can be formed from the (n−1)-gram numbers of two neighbouring positions. Level 2 uses the ``WordTable``
 /// numbers. Keys are sorted; an n-gram's number is its rank.
+///
+/// The hash table behind ``index(prefix:suffix:)`` lives in memory the level owns; counting loops use its
+/// ``lookup`` view, whose probes touch no reference count (threads sharing a table would otherwise fight over
+/// the cache line of its reference count on every probe).
 public struct NgramLevel: Sendable {
     /// The number that means "not a frequent n-gram".
     public static let none = UInt32.max
@@ -16,13 +20,51 @@ public struct NgramLevel: Sendable {
     public let keys: [UInt64]
     /// Counts, by number.
     public let counts: [UInt64]
-    private let slots: [Slot]
-    private let shift: UInt64
+    private let table: SlotTable
 
     /// A key and its number side by side, so that a probe touches one cache line.
-    private struct Slot {
+    struct Slot {
         var key: UInt64
         var index: UInt32
+    }
+
+    /// The slots, in memory freed with the last copy of the level.
+    final class SlotTable: @unchecked Sendable {
+        let slots: UnsafeMutablePointer<Slot>
+        let capacity: Int
+        init(capacity: Int) {
+            self.capacity = capacity
+            slots = .allocate(capacity: capacity)
+            slots.initialize(repeating: Slot(key: NgramCounter.emptyKey, index: NgramLevel.none), count: capacity)
+        }
+        deinit { slots.deallocate() }
+    }
+
+    /// A view of the hash table for hot loops: valid while the level exists.
+    struct Lookup: @unchecked Sendable {
+        let slots: UnsafePointer<Slot>
+        let mask: Int
+        let shift: UInt64
+
+        /// Starts loading the slot of the n-gram `(prefix, suffix)` into cache.
+        @inline(__always)
+        func prefetch(prefix: UInt32, suffix: UInt32) {
+            let key = UInt64(prefix) << 32 | UInt64(suffix)
+            cmemory_prefetch(slots + Int(truncatingIfNeeded: (key &* NgramCounter.multiplier) >> shift))
+        }
+
+        /// The number of the n-gram `(prefix, suffix)`, or ``NgramLevel/none``.
+        @inline(__always)
+        func index(prefix: UInt32, suffix: UInt32) -> UInt32 {
+            let key = UInt64(prefix) << 32 | UInt64(suffix)
+            var slot = Int(truncatingIfNeeded: (key &* NgramCounter.multiplier) >> shift)
+            while true {
+                let stored = slots[slot]
+                if stored.key == key { return stored.index }
+                if stored.key == NgramCounter.emptyKey { return NgramLevel.none }
+                slot = (slot + 1) & mask
+            }
+        }
     }
 
     /// Creates a level from sorted keys and their counts.
@@ -36,45 +78,31 @@ public struct NgramLevel: Sendable {
         self.counts = counts
         var capacity = 16
         while capacity < keys.count * 2 { capacity <<= 1 }
-        var slots = [Slot](repeating: Slot(key: NgramCounter.emptyKey, index: Self.none), count: capacity)
+        let table = SlotTable(capacity: capacity)
         let shift = UInt64(64 - capacity.trailingZeroBitCount)
         for (index, key) in keys.enumerated() {
             var slot = Int(truncatingIfNeeded: (key &* NgramCounter.multiplier) >> shift)
-            while slots[slot].key != NgramCounter.emptyKey { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Slot(key: key, index: UInt32(index))
+            while table.slots[slot].key != NgramCounter.emptyKey { slot = (slot + 1) & (capacity - 1) }
+            table.slots[slot] = Slot(key: key, index: UInt32(index))
         }
-        self.slots = slots
-        self.shift = shift
+        self.table = table
     }
 
     /// The number of frequent n-grams.
     public var count: Int { keys.count }
 
     /// Bytes held (for the memory budget).
-    public var memoryBytes: Int { keys.count * 16 + slots.count * 16 }
+    public var memoryBytes: Int { keys.count * 16 + table.capacity * MemoryLayout<Slot>.stride }
 
-    /// Starts loading the slot of the n-gram `(prefix, suffix)` into cache.
-    @inline(__always)
-    public func prefetch(prefix: UInt32, suffix: UInt32) {
-        let key = UInt64(prefix) << 32 | UInt64(suffix)
-        slots.withUnsafeBufferPointer { slots in
-            cmemory_prefetch(slots.baseAddress! + Int(truncatingIfNeeded: (key &* NgramCounter.multiplier) >> shift))
-        }
+    /// The view counting loops probe.
+    var lookup: Lookup {
+        Lookup(
+            slots: UnsafePointer(table.slots), mask: table.capacity - 1,
+            shift: UInt64(64 - table.capacity.trailingZeroBitCount))
     }
 
     /// The number of the n-gram whose (n−1)-grams are `prefix` and `suffix`, or ``none``.
-    @inline(__always)
-    public func index(prefix: UInt32, suffix: UInt32) -> UInt32 {
-        let key = UInt64(prefix) << 32 | UInt64(suffix)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: (key &* NgramCounter.multiplier) >> shift)
-        while true {
-            let stored = slots[slot]
-            if stored.key == key { return stored.index }
-            if stored.key == NgramCounter.emptyKey { return Self.none }
-            slot = (slot + 1) & mask
-        }
-    }
+    public func index(prefix: UInt32, suffix: UInt32) -> UInt32 { lookup.index(prefix: prefix, suffix: suffix) }
 
     /// The (n−1)-gram the n-gram `index` starts with.
     @inline(__always)
