@@ -23,21 +23,6 @@ CORPORA = REPO / "corpora"
 
 
 @pytest.fixture(scope="module")
-def mlmprep_bin() -> str:
-    path = os.environ.get("MLMPREP_BIN")
-    if not path:
-        pytest.skip("MLMPREP_BIN is not set: tools/test.sh sets it to the built mlmprep binary")
-    return path
-
-
-@pytest.fixture(scope="module")
-def vocab() -> str:
-    path = os.environ.get("MLMPREP_BERT_VOCAB")
-    assert path and Path(path).is_file(), "MLMPREP_BERT_VOCAB must name bert-base-uncased vocab.txt"
-    return path
-
-
-@pytest.fixture(scope="module")
 def store(mlmprep_bin, vocab, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bad-input") / "tok"
     subprocess.run([mlmprep_bin, "tokenize", CORPORA / "en.txt", "--vocab", vocab, "-o", out, "--quiet"],

@@ -43,16 +43,6 @@ TIMEOUT = 600
 # Fixtures
 
 
-@pytest.fixture(scope="session")
-def mlmprep_bin() -> str:
-    path = os.environ.get("MLMPREP_BIN")
-    if not path:
-        pytest.skip("MLMPREP_BIN is not set: build the CLI (swift build) and set MLMPREP_BIN to the mlmprep "
-                    "binary to run the end-to-end tests")
-    assert Path(path).is_file() and os.access(path, os.X_OK), f"MLMPREP_BIN={path} is not an executable file"
-    return path
-
-
 def _train(directory: Path, lowercase: bool) -> Path:
     tokenizer = BertWordPieceTokenizer(lowercase=lowercase)
     tokenizer.train([str(p) for p in TRAIN], vocab_size=4000)

@@ -40,15 +40,6 @@ TIMEOUT = 600
 # Running mlmprep
 
 
-@pytest.fixture(scope="module")
-def mlmprep_bin() -> str:
-    path = os.environ.get("MLMPREP_BIN")
-    if not path:
-        pytest.skip("MLMPREP_BIN is not set: tools/test.sh sets it to the built mlmprep binary")
-    assert Path(path).is_file() and os.access(path, os.X_OK), f"MLMPREP_BIN={path} is not an executable file"
-    return path
-
-
 def run(mlmprep_bin: str, *args, expect: int | None = 0) -> subprocess.CompletedProcess:
     result = subprocess.run([mlmprep_bin, *map(str, args)], capture_output=True, timeout=TIMEOUT)
     if expect is not None:

@@ -28,21 +28,6 @@ TRIALS = 10
 JOURNAL = "mlmprep-progress.jsonl"
 
 
-@pytest.fixture(scope="module")
-def mlmprep_bin() -> str:
-    path = os.environ.get("MLMPREP_BIN")
-    if not path:
-        pytest.skip("MLMPREP_BIN is not set: tools/test.sh sets it to the built mlmprep binary")
-    return path
-
-
-@pytest.fixture(scope="module")
-def vocab() -> str:
-    path = os.environ.get("MLMPREP_BERT_VOCAB")
-    assert path and Path(path).is_file(), "MLMPREP_BERT_VOCAB must name bert-base-uncased vocab.txt"
-    return path
-
-
 # ----------------------------------------------------------------------------------------------------
 # Corpus and runs
 

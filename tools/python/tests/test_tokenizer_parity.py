@@ -88,14 +88,6 @@ def write_lines(path: Path, lines: list[str]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def mlmprep_bin() -> str:
-    path = os.environ.get("MLMPREP_BIN")
-    if not path:
-        pytest.skip("MLMPREP_BIN is not set: tools/test.sh sets it to the built mlmprep binary")
-    return path
-
-
-@pytest.fixture(scope="session")
 def random_file(tmp_path_factory) -> Path:
     return write_lines(tmp_path_factory.mktemp("parity") / "random.txt", random_lines(20261123, 20000))
 

@@ -14,14 +14,6 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
-def mlmprep_bin() -> str:
-    path = os.environ.get("MLMPREP_BIN")
-    if not path:
-        pytest.skip("MLMPREP_BIN is not set: tools/test.sh sets it to the built mlmprep binary")
-    return path
-
-
-@pytest.fixture(scope="module")
 def outputs(mlmprep_bin, tmp_path_factory) -> dict[str, Path]:
     vocab = os.environ.get("MLMPREP_BERT_VOCAB")
     assert vocab and Path(vocab).is_file(), "MLMPREP_BERT_VOCAB must name bert-base-uncased vocab.txt"
