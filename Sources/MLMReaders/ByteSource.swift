@@ -40,19 +40,8 @@ public final class ByteSource {
             return
         }
         name = path
-        var info = stat()
-        if stat(path, &info) != 0 {
-            let code: ReaderError.Code = errno == ENOENT ? .fileNotFound : .unreadable
-            let reason = String(cString: strerror(errno))
-            throw ReaderError(
-                code, "cannot open input (\(reason)); check the path and that the file exists",
-                at: InputLocation(file: path))
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw ReaderError(
-                .unreadable, "is a directory; give the files inside it (a glob such as dir/*.txt)",
-                at: InputLocation(file: path))
-        }
+        // Missing files, directories and unreadable files get the same messages as the check before a run.
+        _ = try InputFileStatus(path: path)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let reason = String(cString: strerror(errno))
