@@ -76,8 +76,9 @@ public struct NgramLevel: Sendable {
         self.length = length
         self.keys = keys
         self.counts = counts
+        // At most 3/4 full: probes stay short and the table costs 21–43 bytes an entry.
         var capacity = 16
-        while capacity < keys.count * 2 { capacity <<= 1 }
+        while capacity * 3 < keys.count * 4 { capacity <<= 1 }
         let table = SlotTable(capacity: capacity)
         let shift = UInt64(64 - capacity.trailingZeroBitCount)
         for (index, key) in keys.enumerated() {

@@ -91,40 +91,45 @@ public struct PMITableBuilder {
                 scores[index] = settings.score == .pmi ? own - split : 2 * own - split
             }
             best.append(levelBest)
-            // Texts of every candidate, for ties and output.
-            var arena: [UInt8] = []
-            var starts = [Int](repeating: 0, count: level.count + 1)
-            for index in 0..<level.count {
-                for offset in 0..<length {
-                    if offset > 0 { arena.append(0x20) }
-                    arena.append(contentsOf: wordTexts[part(index, length: length, offset: offset, size: 1)])
-                }
-                starts[index + 1] = arena.count
-            }
+            // Rank by score and count; the text, needed only to order ties, is built for the tied groups that
+            // reach the quota, not for every candidate.
             let quota = quotas[length - 2]
             var order = Array(0..<level.count)
-            arena.withUnsafeBufferPointer { text in
-                order.sort { a, b in
-                    if scores[a] != scores[b] { return scores[a] > scores[b] }
-                    if level.counts[a] != level.counts[b] { return level.counts[a] > level.counts[b] }
-                    return Self.lexicographicallyPrecedes(text, starts[a]..<starts[a + 1], starts[b]..<starts[b + 1])
-                }
+            order.sort { a, b in
+                if scores[a] != scores[b] { return scores[a] > scores[b] }
+                return level.counts[a] > level.counts[b]
             }
-            for index in order.prefix(quota) {
-                let text = String(decoding: arena[starts[index]..<starts[index + 1]], as: UTF8.self)
-                entries.append(Entry(text: text, length: length, count: level.counts[index], score: scores[index]))
+            func text(_ index: Int) -> [UInt8] {
+                var text: [UInt8] = []
+                for offset in 0..<length {
+                    if offset > 0 { text.append(0x20) }
+                    text.append(contentsOf: wordTexts[part(index, length: length, offset: offset, size: 1)])
+                }
+                return text
+            }
+            var position = 0
+            var taken = 0
+            while taken < quota && position < order.count {
+                let first = order[position]
+                var end = position + 1
+                while end < order.count && scores[order[end]] == scores[first]
+                    && level.counts[order[end]] == level.counts[first]
+                {
+                    end += 1
+                }
+                var group = order[position..<end].map { (index: $0, text: text($0)) }
+                if group.count > 1 { group.sort { $0.text.lexicographicallyPrecedes($1.text) } }
+                for member in group.prefix(quota - taken) {
+                    entries.append(
+                        Entry(
+                            text: String(decoding: member.text, as: UTF8.self), length: length,
+                            count: level.counts[member.index], score: scores[member.index]))
+                }
+                taken += min(group.count, quota - taken)
+                position = end
             }
         }
         return (entries, [words.count] + levels.map(\.count))
-    }
-
-    private static func lexicographicallyPrecedes(
-        _ text: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>
-    ) -> Bool {
-        let common = min(a.count, b.count)
-        let order = memcmp(text.baseAddress! + a.lowerBound, text.baseAddress! + b.lowerBound, common)
-        if order != 0 { return order < 0 }
-        return a.count < b.count
     }
 
     private func ll(_ count: UInt64, length: Int) -> Double {
