@@ -124,11 +124,16 @@ enum CompressedFile {
                     try decoder.decompress(UnsafeRawBufferPointer(rebasing: raw[0..<count]), into: &output)
                 }
             } catch {
-                throw PMIError(.invalidFile, "not a valid zstd file (\(error)); the file is damaged", path: path)
+                throw PMIError(
+                    .invalidFile,
+                    "not zstd data (\(error)): not a PMI table, or a damaged one; give a table written by mlmprep pmi",
+                    path: path)
             }
         }
         guard sawInput, decoder.atFrameBoundary else {
-            throw PMIError(.invalidFile, "the file is empty or cut short; write it again", path: path)
+            throw PMIError(
+                .invalidFile, "the file is empty or cut short: not a complete PMI table; write it again with mlmprep pmi",
+                path: path)
         }
         return output
     }
