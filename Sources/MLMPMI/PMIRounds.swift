@@ -97,11 +97,12 @@ public enum PMIRounds {
     /// Scores and chooses entries, and assembles the table.
     static func makeTable(
         settings: PMISettings, identity: StoreIdentity, vocabulary: PMIVocabulary, documents: UInt64,
-        totals: [UInt64], words: WordTable, levels: [NgramLevel], summary: inout PMIRunSummary
+        totals: [UInt64], words: WordTable, levels: [NgramLevel], threads: Int = 1, summary: inout PMIRunSummary
     ) -> PMITable {
-        let builder = PMITableBuilder(
+        var builder = PMITableBuilder(
             settings: settings, words: words, levels: levels, totals: totals, tokens: vocabulary.tokens,
             continuingPrefix: vocabulary.continuingPrefix)
+        builder.threads = threads
         let (entries, candidates) = builder.build()
         var kept = [Int](repeating: 0, count: settings.maximumLength - 1)
         for entry in entries { kept[entry.length - 2] += 1 }
@@ -162,7 +163,7 @@ public enum PMIRounds {
         for stream in streams { FileOutput.remove(stream) }
         let table = makeTable(
             settings: settings, identity: identity, vocabulary: vocabulary, documents: counted.documents,
-            totals: counted.totals, words: words, levels: levels, summary: &summary)
+            totals: counted.totals, words: words, levels: levels, threads: options.threads, summary: &summary)
         return (table, summary)
     }
 

@@ -8,7 +8,7 @@ import MLMCore
 /// `maxseg(g) = max_i best(g[..<i]) + best(g[i...])` over the splits into at least two parts. Every part of a
 /// frequent n-gram is frequent, so its count is known. Each length is ranked on its own: score descending, then
 /// count descending, then text ascending (bytes); the first `quota` are kept.
-public struct PMITableBuilder {
+public struct PMITableBuilder: Sendable {
     /// The settings.
     public let settings: PMISettings
     /// The frequent words.
@@ -21,6 +21,8 @@ public struct PMITableBuilder {
     public let tokens: [String]
     /// The prefix of continuing pieces (`##`).
     public let continuingPrefix: String
+    /// Threads that score (the result does not depend on it).
+    public var threads = 1
 
     /// Creates a builder.
     public init(
@@ -77,19 +79,7 @@ public struct PMITableBuilder {
         let quotas = settings.quotas
         for level in levels {
             let length = level.length
-            var levelBest = [Double](repeating: 0, count: level.count)
-            var scores = [Double](repeating: 0, count: level.count)
-            for index in 0..<level.count {
-                let own = ll(level.counts[index], length: length)
-                var split = -Double.infinity
-                for cut in 1..<length {
-                    let left = best[cut - 1][part(index, length: length, offset: 0, size: cut)]
-                    let right = best[length - cut - 1][part(index, length: length, offset: cut, size: length - cut)]
-                    split = max(split, left + right)
-                }
-                levelBest[index] = max(own, split)
-                scores[index] = settings.score == .pmi ? own - split : 2 * own - split
-            }
+            let (levelBest, scores) = score(level: level, best: best)
             best.append(levelBest)
             // Rank by score and count; the text, needed only to order ties, is built for the tied groups that
             // reach the quota, not for every candidate.
@@ -130,6 +120,42 @@ public struct PMITableBuilder {
             }
         }
         return (entries, [words.count] + levels.map(\.count))
+    }
+
+    /// `best` and the score of every n-gram of `level`, given `best` of the shorter lengths; the entries are
+    /// shared out among ``threads`` (each one's parts are scattered through memory, so threads hide each
+    /// other's waits).
+    private func score(level: NgramLevel, best: [[Double]]) -> (best: [Double], scores: [Double]) {
+        let length = level.length
+        var levelBest = [Double](repeating: 0, count: level.count)
+        var scores = [Double](repeating: 0, count: level.count)
+        let threads = max(1, min(self.threads, level.count / 65_536))
+        let chunk = (level.count + threads - 1) / max(threads, 1)
+        levelBest.withUnsafeMutableBufferPointer { levelBest in
+            scores.withUnsafeMutableBufferPointer { scores in
+                let output = ScoreOutput(best: levelBest, scores: scores)
+                _ = try? ParallelThreads.run(count: threads) { thread in
+                    for index in (thread * chunk)..<min(level.count, (thread + 1) * chunk) {
+                        let own = ll(level.counts[index], length: length)
+                        var split = -Double.infinity
+                        for cut in 1..<length {
+                            let left = best[cut - 1][part(index, length: length, offset: 0, size: cut)]
+                            let right = best[length - cut - 1][part(index, length: length, offset: cut, size: length - cut)]
+                            split = max(split, left + right)
+                        }
+                        output.best[index] = max(own, split)
+                        output.scores[index] = settings.score == .pmi ? own - split : 2 * own - split
+                    }
+                }
+            }
+        }
+        return (levelBest, scores)
+    }
+
+    /// Where the scoring threads write (each its own range of entries).
+    private struct ScoreOutput: @unchecked Sendable {
+        let best: UnsafeMutableBufferPointer<Double>
+        let scores: UnsafeMutableBufferPointer<Double>
     }
 
     private func ll(_ count: UInt64, length: Int) -> Double {
