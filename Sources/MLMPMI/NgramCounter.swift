@@ -1,120 +1,182 @@
-import CMemory
 import MLMCore
 
 /// Counts n-gram keys (see ``NgramLevel``) for one thread, within a memory budget.
 ///
-/// An open-addressing table of ``KeyCount`` slots (key and count side by side, so a probe touches one cache
-/// line); when it would outgrow its budget, its entries are sorted and written to a spill file as a sorted
-/// run, and counting goes on in the emptied table. ``finish()`` returns the runs (the spill files and the
-/// table's last contents), which ``SortedRunMerger`` sums exactly. Call ``prefetch(_:)`` for a key a few
-/// positions ahead so that its slot is in cache when ``add(_:)`` comes to it.
+/// Keys are buffered, then counted a buffer at a time, partition by partition: the top bits of a key's hash
+/// choose one of 256 small open-addressing tables, so each burst of counting works in a table that fits in
+/// the CPU's cache instead of probing one huge table at a random place for every key (which waits on main
+/// memory each time). When the tables outgrow the budget, their entries are sorted and written to a spill
+/// file as a sorted run, and counting goes on in emptied tables. ``finish()`` returns the runs (the spill
+/// files and what the tables hold), which ``SortedRunMerger`` sums exactly.
 public final class NgramCounter {
     static let emptyKey = UInt64.max
     static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private static let partitionBits = 8
+    private static let partitionCount = 1 << partitionBits
 
-    private var slots: UnsafeMutablePointer<KeyCount>
-    private var capacity: Int
-    private var shift: UInt64
+    /// One partition's table: `KeyCount` slots (key and count side by side).
+    private struct Partition {
+        var slots: UnsafeMutablePointer<KeyCount>
+        var capacity: Int
+        var shift: UInt64
+        var used = 0
+        var limit: Int
+
+        init(capacity: Int) {
+            slots = NgramCounter.allocate(capacity)
+            self.capacity = capacity
+            shift = UInt64(64 - capacity.trailingZeroBitCount)
+            limit = capacity / 4 * 3
+        }
+    }
+
+    private let partitions: UnsafeMutablePointer<Partition>
+    private var buffer: UnsafeMutablePointer<UInt64>
+    private var scratch: UnsafeMutablePointer<UInt64>
+    private var buffered = 0
+    private let bufferKeys: Int
+    private var totalSlots: Int
     private var used = 0
-    private var limit: Int
-    private let maximumCapacity: Int
+    private let maximumSlots: Int
     private let spillDirectory: String
     private let spillPrefix: String
     private var spillFiles: [String] = []
 
     /// Creates a counter.
     /// - Parameters:
-    ///   - budgetBytes: Memory the table may use: 16 bytes a slot, plus 12 a slot to sort before a spill
-    ///     (tables are at most 3/4 full).
+    ///   - budgetBytes: Memory the tables may use: 16 bytes a slot, plus 12 a slot to sort before a spill
+    ///     (tables are at most 3/4 full), plus 32 MiB of key buffers.
     ///   - spillDirectory: Where spill files go.
     ///   - spillPrefix: A name prefix unique to this counter.
-    public init(budgetBytes: Int, spillDirectory: String, spillPrefix: String) {
-        var maximumCapacity = 1 << 12
-        while maximumCapacity * 2 * 28 <= budgetBytes { maximumCapacity *= 2 }
-        self.maximumCapacity = maximumCapacity
-        capacity = min(1 << 16, maximumCapacity)
-        slots = Self.allocate(capacity)
-        shift = UInt64(64 - capacity.trailingZeroBitCount)
-        limit = capacity / 4 * 3
+    ///   - bufferKeys: Keys counted per burst (two buffers of 8 bytes a key).
+    public init(budgetBytes: Int, spillDirectory: String, spillPrefix: String, bufferKeys: Int = 1 << 21) {
+        self.bufferKeys = bufferKeys
+        let tables = max(budgetBytes - 2 * bufferKeys * 8, 0)
+        maximumSlots = max(tables / 28, Self.partitionCount * 64)
+        partitions = .allocate(capacity: Self.partitionCount)
+        for partition in 0..<Self.partitionCount { (partitions + partition).initialize(to: Partition(capacity: 64)) }
+        totalSlots = Self.partitionCount * 64
+        buffer = .allocate(capacity: bufferKeys)
+        scratch = .allocate(capacity: bufferKeys)
         self.spillDirectory = spillDirectory
         self.spillPrefix = spillPrefix
     }
 
-    deinit { slots.deallocate() }
+    deinit {
+        for partition in 0..<Self.partitionCount { partitions[partition].slots.deallocate() }
+        partitions.deinitialize(count: Self.partitionCount)
+        partitions.deallocate()
+        buffer.deallocate()
+        scratch.deallocate()
+    }
 
-    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<KeyCount> {
+    fileprivate static func allocate(_ capacity: Int) -> UnsafeMutablePointer<KeyCount> {
         let slots = UnsafeMutablePointer<KeyCount>.allocate(capacity: capacity)
         slots.initialize(repeating: KeyCount(key: emptyKey, count: 0), count: capacity)
         return slots
     }
 
+    /// Keys per burst for a budget: the two key buffers take at most a quarter of it (up to 2²¹ keys, 32 MiB).
+    public static func bufferKeys(budgetBytes: Int) -> Int { min(max(budgetBytes / 64, 4096), 1 << 21) }
+
     /// Spill files written so far.
     public var spillCount: Int { spillFiles.count }
-
-    /// Starts loading the slot of `key` into cache.
-    @inline(__always)
-    public func prefetch(_ key: UInt64) {
-        cmemory_prefetch_for_write(slots + Int(truncatingIfNeeded: (key &* Self.multiplier) >> shift))
-    }
 
     /// Counts one occurrence of `key`.
     @inline(__always)
     public func add(_ key: UInt64) throws(PMIError) {
-        let mask = capacity - 1
-        var slot = Int(truncatingIfNeeded: (key &* Self.multiplier) >> shift)
+        buffer[buffered] = key
+        buffered += 1
+        if buffered == bufferKeys { try flush() }
+    }
+
+    /// Counts the buffered keys: groups them by partition, then counts each group in its partition's table.
+    private func flush() throws(PMIError) {
+        guard buffered > 0 else { return }
+        var starts = [Int](repeating: 0, count: Self.partitionCount + 1)
+        let shift = UInt64(64 - Self.partitionBits)
+        for index in 0..<buffered { starts[Int((buffer[index] &* Self.multiplier) >> shift) + 1] += 1 }
+        for partition in 0..<Self.partitionCount { starts[partition + 1] += starts[partition] }
+        var next = starts
+        for index in 0..<buffered {
+            let key = buffer[index]
+            let partition = Int((key &* Self.multiplier) >> shift)
+            scratch[next[partition]] = key
+            next[partition] += 1
+        }
+        for partition in 0..<Self.partitionCount where starts[partition] < starts[partition + 1] {
+            for index in starts[partition]..<starts[partition + 1] { count(scratch[index], in: partition) }
+        }
+        buffered = 0
+        if totalSlots > maximumSlots { try spill() }
+    }
+
+    @inline(__always)
+    private func count(_ key: UInt64, in partition: Int) {
+        let table = partitions[partition]
+        let mask = table.capacity - 1
+        var slot = Int(truncatingIfNeeded: ((key &* Self.multiplier) << UInt64(Self.partitionBits)) >> table.shift)
         while true {
-            let stored = slots[slot].key
+            let stored = table.slots[slot].key
             if stored == key {
-                slots[slot].count &+= 1
+                table.slots[slot].count &+= 1
                 return
             }
             if stored == Self.emptyKey { break }
             slot = (slot + 1) & mask
         }
-        slots[slot] = KeyCount(key: key, count: 1)
+        table.slots[slot] = KeyCount(key: key, count: 1)
+        partitions[partition].used += 1
         used += 1
-        if used >= limit { try makeRoom() }
+        if partitions[partition].used >= table.limit { grow(partition) }
     }
 
-    private func makeRoom() throws(PMIError) {
-        if capacity < maximumCapacity {
-            rehash(capacity: capacity * 2)
-        } else {
-            try spill()
+    private func grow(_ partition: Int) {
+        let old = partitions[partition]
+        var grown = Partition(capacity: old.capacity * 2)
+        let mask = grown.capacity - 1
+        for index in 0..<old.capacity where old.slots[index].key != Self.emptyKey {
+            let key = old.slots[index].key
+            var slot = Int(truncatingIfNeeded: ((key &* Self.multiplier) << UInt64(Self.partitionBits)) >> grown.shift)
+            while grown.slots[slot].key != Self.emptyKey { slot = (slot + 1) & mask }
+            grown.slots[slot] = old.slots[index]
         }
+        grown.used = old.used
+        old.slots.deallocate()
+        totalSlots += grown.capacity - old.capacity
+        partitions[partition] = grown
     }
 
-    private func rehash(capacity newCapacity: Int) {
-        let old = slots
-        let oldCapacity = capacity
-        slots = Self.allocate(newCapacity)
-        capacity = newCapacity
-        shift = UInt64(64 - newCapacity.trailingZeroBitCount)
-        limit = newCapacity / 4 * 3
-        let mask = newCapacity - 1
-        for index in 0..<oldCapacity where old[index].key != Self.emptyKey {
-            var slot = Int(truncatingIfNeeded: (old[index].key &* Self.multiplier) >> shift)
-            while slots[slot].key != Self.emptyKey { slot = (slot + 1) & mask }
-            slots[slot] = old[index]
-        }
-        old.deallocate()
-    }
-
-    /// Moves the entries to the front of the table and sorts them; returns how many there are.
-    private func compactAndSort() -> Int {
+    /// Every entry, sorted by key, in a new buffer of `used` pairs; the tables are emptied (kept at their size).
+    private func sortedEntries() -> UnsafeMutablePointer<KeyCount> {
+        let entries = UnsafeMutablePointer<KeyCount>.allocate(capacity: max(used, 1))
         var count = 0
-        for index in 0..<capacity where slots[index].key != Self.emptyKey {
-            slots[count] = slots[index]
-            count += 1
+        for partition in 0..<Self.partitionCount {
+            let table = partitions[partition]
+            for index in 0..<table.capacity where table.slots[index].key != Self.emptyKey {
+                entries[count] = table.slots[index]
+                count += 1
+                table.slots[index] = KeyCount(key: Self.emptyKey, count: 0)
+            }
+            partitions[partition].used = 0
         }
-        let scratch = UnsafeMutablePointer<KeyCount>.allocate(capacity: max(count, 1))
-        PairRadixSort.sort(slots, count: count, scratch: scratch)
-        scratch.deallocate()
-        return count
+        let sortScratch = UnsafeMutablePointer<KeyCount>.allocate(capacity: max(count, 1))
+        PairRadixSort.sort(entries, count: count, scratch: sortScratch)
+        sortScratch.deallocate()
+        return entries
     }
 
     private func spill() throws(PMIError) {
-        let count = compactAndSort()
+        let count = used
+        let entries = sortedEntries()
+        defer { entries.deallocate() }
+        used = 0
+        // Start again from small tables, so that memory goes back to what the next stretch needs.
+        for partition in 0..<Self.partitionCount {
+            partitions[partition].slots.deallocate()
+            partitions[partition] = Partition(capacity: 64)
+        }
+        totalSlots = Self.partitionCount * 64
         let path = spillDirectory + "/" + spillPrefix + "-\(spillFiles.count).run"
         let output = try FileOutput(path: path)
         spillFiles.append(path)
@@ -125,29 +187,28 @@ public final class NgramCounter {
             block.removeAll(keepingCapacity: true)
             let end = min(count, index + (1 << 16))
             for entry in index..<end {
-                withUnsafeBytes(of: slots[entry].key.littleEndian) { block.append(contentsOf: $0) }
-                withUnsafeBytes(of: slots[entry].count.littleEndian) { block.append(contentsOf: $0) }
+                withUnsafeBytes(of: entries[entry].key.littleEndian) { block.append(contentsOf: $0) }
+                withUnsafeBytes(of: entries[entry].count.littleEndian) { block.append(contentsOf: $0) }
             }
             try output.write(block)
             index = end
         }
         try output.close()
-        slots.update(repeating: KeyCount(key: Self.emptyKey, count: 0), count: capacity)
-        used = 0
     }
 
-    /// Ends counting: the sorted runs to merge (spill files first, then what the table holds).
+    /// Ends counting: the sorted runs to merge (spill files first, then what the tables hold).
     /// The counter is empty afterwards.
-    public func finish() -> [any KeyCountRunReader] {
-        let count = compactAndSort()
+    public func finish() throws(PMIError) -> [any KeyCountRunReader] {
+        try flush()
+        let count = used
         var runs: [any KeyCountRunReader] = spillFiles.map { SpillFileRun(path: $0) }
-        // The table's memory becomes the run's: no copy.
-        runs.append(OwnedKeyCountRun(pairs: slots, count: count))
-        capacity = 16
-        slots = Self.allocate(capacity)
-        shift = 60
-        limit = 12
+        runs.append(OwnedKeyCountRun(pairs: sortedEntries(), count: count))
         used = 0
+        for partition in 0..<Self.partitionCount {
+            partitions[partition].slots.deallocate()
+            partitions[partition] = Partition(capacity: 16)
+        }
+        totalSlots = Self.partitionCount * 16
         return runs
     }
 }

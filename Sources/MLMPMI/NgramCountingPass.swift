@@ -9,7 +9,7 @@ public struct CountingOptions: Sendable {
     /// Bytes the counting tables may use in all (frequent-n-gram tables included).
     public var memoryLimit: Int = 3 << 30
     /// Bytes set aside for everything but the tables (buffers, records in flight).
-    public var reservedBytes: Int = 64 << 20
+    public var reservedBytes: Int = 32 << 20
     /// Where spill files go (they are removed as they are merged).
     public var temporaryDirectory: String
     /// Ids in the store are below this.
@@ -125,7 +125,7 @@ public enum NgramCountingPass {
         let runs = try ParallelThreads.run(count: streams.count) { thread in
             let counter = NgramCounter(
                 budgetBytes: budget, spillDirectory: options.temporaryDirectory,
-                spillPrefix: "level\(length)-thread\(thread)")
+                spillPrefix: "level\(length)-thread\(thread)", bufferKeys: NgramCounter.bufferKeys(budgetBytes: budget))
             let input = try NameStreamReader(path: streams[thread])
             let output = try writeNames ? NameStreamWriter(path: next[thread]) : nil
             var names: [UInt32] = []
@@ -138,7 +138,7 @@ public enum NgramCountingPass {
             }
             try output?.close()
             FileOutput.remove(streams[thread])
-            return counter.finish()
+            return try counter.finish()
         }
         return (runs.flatMap { $0 }, next)
     }
@@ -173,7 +173,8 @@ public enum NgramCountingPass {
             var reader = try source.makeReader()
             let counter = NgramCounter(
                 budgetBytes: budget, spillDirectory: options.temporaryDirectory,
-                spillPrefix: "level\(length)-worker\(options.slice.index)-thread\(thread)")
+                spillPrefix: "level\(length)-worker\(options.slice.index)-thread\(thread)",
+                bufferKeys: NgramCounter.bufferKeys(budgetBytes: budget))
             let output = try streams.map { try NameStreamWriter(path: $0[thread]) }
             var segments = WordSegments()
             var names: [UInt32] = []
@@ -193,7 +194,7 @@ public enum NgramCountingPass {
                 try output?.append(names)
             }
             try output?.close()
-            return counter.finish()
+            return try counter.finish()
         }
         return runs.flatMap { $0 }
     }
@@ -251,16 +252,7 @@ public enum NgramCountingPass {
         let none = NgramLevel.none
         let count = names.count
         guard count > 1 else { return }
-        let ahead = prefetchDistance
-        for index in 0..<min(ahead, count - 1) {
-            let prefix = names[index], suffix = names[index + 1]
-            if prefix != none && suffix != none { counter.prefetch(UInt64(prefix) << 32 | UInt64(suffix)) }
-        }
         for index in 0..<(count - 1) {
-            if index + ahead + 1 < count {
-                let prefix = names[index + ahead], suffix = names[index + ahead + 1]
-                if prefix != none && suffix != none { counter.prefetch(UInt64(prefix) << 32 | UInt64(suffix)) }
-            }
             let prefix = names[index]
             let suffix = names[index + 1]
             if prefix != none && suffix != none { try counter.add(UInt64(prefix) << 32 | UInt64(suffix)) }

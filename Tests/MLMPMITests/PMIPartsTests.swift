@@ -54,7 +54,8 @@ struct PMIPartsTests {
     }
 
     @Test func counterSpillsAndMergesExactly() throws {
-        let counter = NgramCounter(budgetBytes: 1 << 20, spillDirectory: directory.path, spillPrefix: "t")
+        let counter = NgramCounter(
+            budgetBytes: 1 << 20, spillDirectory: directory.path, spillPrefix: "t", bufferKeys: 4096)
         var expected: [UInt64: UInt64] = [:]
         var random = CounterRandom(seed: 4, index: 0)
         for _ in 0..<200_000 {
@@ -63,7 +64,7 @@ struct PMIPartsTests {
             expected[key, default: 0] += 1
         }
         #expect(counter.spillCount > 0)
-        var merger = SortedRunMerger(counter.finish())
+        var merger = SortedRunMerger(try counter.finish())
         var seen: [(UInt64, UInt64)] = []
         try merger.forEach { (key, count) throws(PMIError) in seen.append((key, count)) }
         #expect(seen.map(\.0) == expected.keys.sorted())

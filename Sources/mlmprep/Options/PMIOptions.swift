@@ -23,8 +23,8 @@ struct PMICountingOptions: ParsableArguments {
 
     /// `--memory-limit` in bytes.
     func memoryLimitBytes() throws -> Int {
-        guard let bytes = ByteSize.parse(memoryLimit), bytes >= 64 << 20 else {
-            throw ValidationError("--memory-limit must be a size of at least 64M such as 3G or 512M, got \(memoryLimit)")
+        guard let bytes = ByteSize.parse(memoryLimit), bytes >= 128 << 20 else {
+            throw ValidationError("--memory-limit must be a size of at least 128M such as 3G or 512M, got \(memoryLimit)")
         }
         return bytes
     }
