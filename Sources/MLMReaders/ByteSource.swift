@@ -17,7 +17,8 @@ public final class ByteSource {
     public private(set) var isCompressed = false
     private let descriptor: Int32
     private let ownsDescriptor: Bool
-    private var raw: [UInt8]
+    private let chunkSize: Int
+    private var raw: [UInt8]  // at least 4 bytes, for the magic number
     private var decoder: ZstdStreamDecoder?
     private var started = false
     private var finished = false
@@ -32,7 +33,8 @@ public final class ByteSource {
     ///   - chunkSize: How many bytes to read per system call.
     /// - Throws: ``ReaderError`` when the file is missing or unreadable.
     public init(path: String, chunkSize: Int = 1 << 20) throws(ReaderError) {
-        raw = [UInt8](repeating: 0, count: chunkSize)
+        self.chunkSize = max(chunkSize, 1)
+        raw = [UInt8](repeating: 0, count: max(chunkSize, 4))
         if path == "-" {
             name = "<stdin>"
             descriptor = 0
@@ -68,10 +70,12 @@ public final class ByteSource {
         if ownsDescriptor { close(descriptor) }
     }
 
-    /// Reads up to one chunk of raw bytes; returns 0 at end of input.
-    private func readRaw() throws(ReaderError) -> Int {
+    /// Reads up to one chunk of raw bytes into `raw[offset...]`; returns 0 at end of input.
+    private func readRaw(at offset: Int = 0) throws(ReaderError) -> Int {
         while true {
-            let count = raw.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+            let count = raw.withUnsafeMutableBytes {
+                systemRead(descriptor, $0.baseAddress! + offset, min(chunkSize, $0.count - offset))
+            }
             if count >= 0 {
                 rawBytesRead += count
                 return count
@@ -89,9 +93,16 @@ public final class ByteSource {
     /// - Throws: ``ReaderError`` for I/O errors and damaged or truncated zstd data.
     public func read(appendingTo buffer: inout [UInt8]) throws(ReaderError) -> Bool {
         if finished { return false }
-        let count = try readRaw()
+        var count = try readRaw()
         if !started {
             started = true
+            // A pipe may deliver fewer bytes than the 4-byte magic number at first: read until there are 4 or
+            // the input ends, so that zstd input is recognised however it arrives.
+            while count > 0 && count < 4 {
+                let more = try readRaw(at: count)
+                if more == 0 { break }
+                count += more
+            }
             if count >= 4 && ZstdMagic.isZstd(raw[0..<4]) {
                 isCompressed = true
                 do {

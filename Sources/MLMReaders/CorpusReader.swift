@@ -39,7 +39,7 @@ public final class CorpusReader {
     /// - Throws: ``ReaderError`` for missing, unreadable or damaged inputs, or what `emit` throws.
     public func read(_ emit: (DocumentChunk) throws -> Void) throws {
         for path in paths {
-            let source = try ByteSource(path: path)
+            let source = try ByteSource(path: path, chunkSize: max(options.readChunkBytes, 1))
             chunk.counts.files += 1
             let format = options.format ?? InputFormat.guess(from: path)
             switch format {
@@ -79,7 +79,7 @@ public final class CorpusReader {
         _ body: (UnsafeBufferPointer<UInt8>?, Int, Int) throws -> Void
     ) throws {
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(2 << 20)
+        buffer.reserveCapacity(2 * max(options.readChunkBytes, 1 << 12))
         var start = 0  // start of the current line in buffer
         var scanFrom = 0
         var lineNumber = 1

@@ -1,0 +1,45 @@
+import MLMCore
+import MLMReaders
+import MLMTestSupport
+import MLMZstd
+import Testing
+
+/// Inputs found by the fuzz harnesses in `tools/fuzz` ("text", "jsonl", "zstd"), kept as regression tests.
+@Suite struct ReaderFuzzRegressionTests {
+    /// fuzz-text, first input (the empty file): its zstd frame, read in 1-byte reads, was taken for plain text,
+    /// because the magic number was looked for in the first read only (a pipe may deliver fewer than 4 bytes).
+    @Test func zstdInputIsRecognisedWhenItArrivesInPiecesSmallerThanTheMagicNumber() throws {
+        let directory = TemporaryDirectory()
+        let compressor = try ZstdCompressor(level: 3)
+        for text in ["", "one\ntwo\n\nthree\n"] {
+            let path = directory.write("input.txt.zst", try compressor.compressFrame(Array(text.utf8)))
+            for chunkSize in [1, 2, 3, 4, 5] {
+                let source = try ByteSource(path: path, chunkSize: chunkSize)
+                var output: [UInt8] = []
+                while try source.read(appendingTo: &output) {}
+                #expect(source.isCompressed, "reads of \(chunkSize) bytes")
+                #expect(output == Array(text.utf8), "reads of \(chunkSize) bytes")
+            }
+        }
+    }
+
+    /// The same through CorpusReader: a .zst corpus read in reads of 1 byte gives what one read gives.
+    @Test func smallReadsOfACompressedCorpusReadTheSame() throws {
+        var options = ReaderOptions()
+        let whole = try readAll([Fixtures.corpus("en.txt.zst")], options)
+        options.readChunkBytes = 1
+        let pieces = try readAll([Fixtures.corpus("en.txt.zst")], options)
+        #expect(pieces.documents == whole.documents)
+        #expect(pieces.counts == whole.counts)
+        #expect(whole.documents.count == 30)
+    }
+
+    /// Short input files (fewer than 4 bytes) are still plain text.
+    @Test func inputsShorterThanTheMagicNumberArePlainText() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write("short.txt", "ab")
+        var options = ReaderOptions()
+        options.readChunkBytes = 1
+        #expect(try readAll([path], options).documents == [["ab"]])
+    }
+}
