@@ -113,7 +113,9 @@ public final class CorpusReader {
                 continue
             }
             scanFrom = buffer.count
-            if buffer.count - start > options.maxLineBytes {
+            // A `\r` at the end may be the one before the next read's `\n`: it does not count.
+            let pending = buffer.count - start - (buffer.last == 0x0D ? 1 : 0)
+            if pending > options.maxLineBytes {
                 // Too long to keep: drop what we have of this line and remember to skip its document.
                 discardedBytes += buffer.count - start
                 discarding = true
@@ -133,13 +135,17 @@ public final class CorpusReader {
             chunk.counts.bytesRead += buffer.count - before
         }
         // The last line, without a final newline.
-        if discarding || buffer.count - start > options.maxLineBytes {
+        if discarding {
             try body(nil, lineNumber, lineOffset)
         } else if start < buffer.count {
             var end = buffer.count
             if end > start && buffer[end - 1] == 0x0D { end -= 1 }
-            try buffer.withUnsafeBufferPointer { all in
-                try body(UnsafeBufferPointer(rebasing: all[start..<end]), lineNumber, lineOffset)
+            if end - start > options.maxLineBytes {
+                try body(nil, lineNumber, lineOffset)
+            } else {
+                try buffer.withUnsafeBufferPointer { all in
+                    try body(UnsafeBufferPointer(rebasing: all[start..<end]), lineNumber, lineOffset)
+                }
             }
         }
     }

@@ -42,4 +42,31 @@ import Testing
         options.readChunkBytes = 1
         #expect(try readAll([path], options).documents == [["ab"]])
     }
+
+    /// A line of exactly --max-line-bytes ending in `\r\n` was skipped as too long when a read ended between the
+    /// `\r` and the `\n` (the `\r` was counted while waiting for the newline). Seen while writing the text harness,
+    /// whose small-read invariant fails on this input (tools/fuzz/.build-fuzz/debug/fuzz-text on it).
+    @Test func carriageReturnBeforeAReadBoundaryDoesNotCountTowardsTheLineLimit() throws {
+        let directory = TemporaryDirectory()
+        let line = String(repeating: "A", count: 16)
+        for text in ["\(line)\r\nb\n", "\(line)\r"] {
+            let path = directory.write("a.txt", text)
+            var options = ReaderOptions()
+            options.maxLineBytes = 16
+            let whole = try readAll([path], options)
+            options.readChunkBytes = 1
+            let pieces = try readAll([path], options)
+            #expect(whole.documents.first?.first == line, "\(text.debugDescription)")
+            #expect(pieces.documents == whole.documents, "\(text.debugDescription)")
+            #expect(pieces.counts == whole.counts, "\(text.debugDescription)")
+        }
+        // One byte more is too long, however it is read.
+        let path = directory.write("b.txt", line + "A\r\nb\n")
+        for readSize in [1, 1 << 20] {
+            var options = ReaderOptions()
+            options.maxLineBytes = 16
+            options.readChunkBytes = readSize
+            #expect(try readAll([path], options).counts.documentsSkipped[.lineTooLong] == 1)
+        }
+    }
 }
