@@ -1,3 +1,4 @@
+import Foundation
 import MLMCore
 import MLMReaders
 import MLMTestSupport
@@ -67,6 +68,41 @@ import Testing
             options.maxLineBytes = 16
             options.readChunkBytes = readSize
             #expect(try readAll([path], options).counts.documentsSkipped[.lineTooLong] == 1)
+        }
+    }
+
+    /// fuzz-jsonl crash-7e84c5cf (after 401 s): the same `\r` bug in JSON Lines, a record of exactly
+    /// --max-line-bytes 40 ending in `\r\n`, read in 11-byte reads, was skipped as too long.
+    @Test func jsonLinesRecordAtTheLimitEndingInCarriageReturnReadsTheSameInSmallReads() throws {
+        let artifact = [UInt8](
+            Data(
+                base64Encoded:
+            "eyI/ZXh0IjoKImFcdWQ2MDBiXPFjdWZhbHNlXP//////////dWQ4M2RcdWRlMDAiLCAiaWQiOiBbMiwgeyJ4IjogbiJ0ZXh0Ijp1"
+            + "bGx9XSwgInRleHQiOiAibGFzdCJ9CnsidGV4dCI6IDFlNDAwfQp7InxleHQiOiAiXHUwMGU5XG5cbFxuXHQifQogIAp7fQp7In17"
+            + "InRleHQiOiAiYVx1ZDgwMGJcdWRjMDBjXHVkODNkXHVkZTAwDQogImlkIjogWzEsMWU0MDB9CnsiJnRleHQiOv///yJcdTAwZTlc"
+            + "blxyXG5cdCJ9CiAgCnt9Clt4MHRdImUKe3QiOiAi//4ifQp7ImEiOiAtMC4wZS01LCAiXHVkODNkXHVkZTAKeyJ0ZXh0IjogMWU0"
+            + "MDB9LTAuNWUrMTAKeyJ8ZXh0InRydWV9Cg=="
+            )!)
+        let directory = TemporaryDirectory()
+        let path = directory.write("crash.jsonl", artifact)
+        for policy in BadRecordPolicy.allCases {
+            var options = ReaderOptions()
+            options.format = .jsonLines
+            options.badRecords = policy
+            options.maxLineBytes = 40
+            let whole = Result { try readAll([path], options) }
+            options.readChunkBytes = 11
+            let pieces = Result { try readAll([path], options) }
+            switch (whole, pieces) {
+            case (.success(let a), .success(let b)):
+                #expect(a.documents == b.documents && a.counts == b.counts && a.reports == b.reports)
+                // Line 7 is the 40-byte record ending in \r\n.
+                #expect(!a.reports.contains { $0.location.line == 7 && $0.reason == .lineTooLong })
+            case (.failure(let a), .failure(let b)):
+                #expect("\(a)" == "\(b)")
+            default:
+                Issue.record("one read and 11-byte reads disagree (\(policy)): \(whole) vs \(pieces)")
+            }
         }
     }
 }
