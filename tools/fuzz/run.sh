@@ -88,7 +88,7 @@ main() {
         set +e
         "$scratch/debug/fuzz-$harness" "$corpus" "$fuzz/seeds/$harness" "${dict[@]}" \
             -max_total_time="$seconds" -max_len="$(max_len "$harness")" -timeout=10 -rss_limit_mb=2048 \
-            -malloc_limit_mb=1024 -use_value_profile=1 -print_final_stats=1 -print_pcs=0 \
+            -malloc_limit_mb=512 -use_value_profile=1 -print_final_stats=1 -print_pcs=0 \
             -artifact_prefix="$fuzz/artifacts/$harness-" >"$log" 2>&1
         status=$?
         set -e

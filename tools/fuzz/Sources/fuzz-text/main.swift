@@ -1,10 +1,10 @@
 // Harness "text": arbitrary bytes as a plain-text input through CorpusReader (both document-boundary modes,
 // small line and document limits, reads of a few bytes), then through the tokenize stage (ChunkTokenizer with
-// --invalid-utf8 replace, skip and fail).
+// --invalid-utf8 replace, skip and fail, and with --sentences icu).
 //
 // Checks, besides "no crash, no untyped error": the chunks are well formed; reading in reads of 1 to 13 bytes
 // gives exactly what one big read gives; the same text compressed with zstd reads back identically; the
-// counts add up after tokenizing; every record written decodes and matches its counts.
+// counts add up after tokenizing (also with ICU sentences); every record written decodes and matches its counts.
 import FuzzSupport
 import MLMCore
 @testable import MLMPipeline
@@ -29,6 +29,16 @@ nonisolated(unsafe) let workers: [InvalidUTF8Policy: ChunkTokenizer] = {
         }
     }
     return workers
+}()
+/// The tokenize stage with ICU sentences (ICU gets the text converted to UTF-16, invalid bytes as U+FFFD).
+nonisolated(unsafe) let icuWorker: ChunkTokenizer = {
+    do {
+        return try ChunkTokenizer(
+            vocabulary: vocabulary, tables: tables, tokenizer: TokenizerSettings(normalizer: .init(lowercase: false)),
+            idType: .uint16, invalidUTF8: .replace, sentences: .icu, compressionLevel: 1)
+    } catch {
+        Fuzz.fail("ChunkTokenizer with ICU: \(error)")
+    }
 }()
 nonisolated(unsafe) let compressor: ZstdCompressor = {
     do { return try ZstdCompressor(level: 1) } catch { Fuzz.fail("compressor: \(error)") }
@@ -115,9 +125,16 @@ func checkWellFormed(_ chunk: DocumentChunk, _ options: ReaderOptions) {
         "reader counts: \(chunk.counts.documentsRead) read, \(chunk.documents.count) kept, \(skippedCounted) skipped")
 }
 
-func tokenize(_ result: ReadResult) {
-    for policy in InvalidUTF8Policy.allCases {
-        guard let worker = workers[policy] else { Fuzz.fail("no worker") }
+func tokenize(_ result: ReadResult, icu: Bool) {
+    let policies: [InvalidUTF8Policy?] = InvalidUTF8Policy.allCases.map { $0 } + (icu ? [nil] : [])
+    for policy in policies {
+        let worker: ChunkTokenizer
+        if let policy {
+            guard let chosen = workers[policy] else { Fuzz.fail("no worker") }
+            worker = chosen
+        } else {
+            worker = icuWorker  // --invalid-utf8 replace, --sentences icu
+        }
         var counts = RunCounts()
         var failed = false
         var recordsChecked = 0
@@ -216,7 +233,7 @@ public func fuzzText(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
             whole.error != nil || whole == split,
             "reads of \(smallRead) bytes differ from one read (\(options.boundary), max line \(options.maxLineBytes)): "
                 + "\(whole.counts) vs \(split.counts)")
-        if whole.error == nil { tokenize(whole) }
+        if whole.error == nil { tokenize(whole, icu: options.maxLineBytes == 200) }
         plain.append(whole)
     }
     // The same text as a .zst file must read identically (unless the input is zstd data itself).
