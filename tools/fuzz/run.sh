@@ -117,5 +117,4 @@ main() {
     [ "$failed" -eq 0 ]
 }
 
-main "$@"
-exit $?
+main "$@"; exit $?
