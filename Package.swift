@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mlmprep", targets: ["mlmprep"]),
-        .library(name: "MLMPrepKit", targets: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMZstd"]),
+        .library(name: "MLMPrepKit", targets: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMZstd", "MLMPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

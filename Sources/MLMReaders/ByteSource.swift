@@ -9,7 +9,8 @@ import MLMZstd
 /// Reads a file or standard input in chunks, decompressing zstd input on the fly.
 ///
 /// zstd input is recognised by its magic bytes, whatever the file is called. Memory is bounded by the chunk
-/// size plus zstd's window. The corresponding C function is `read`.
+/// size plus zstd's window, also for input that decompresses to far more than its size. The corresponding C
+/// function is `read`.
 public final class ByteSource {
     /// The name used in messages: the path, or `<stdin>`.
     public let name: String
@@ -17,7 +18,10 @@ public final class ByteSource {
     public private(set) var isCompressed = false
     private let descriptor: Int32
     private let ownsDescriptor: Bool
-    private var raw: [UInt8]
+    private let chunkSize: Int
+    private var raw: [UInt8]  // at least 4 bytes, for the magic number
+    private var rawStart = 0  // raw[rawStart..<rawEnd] is read but not yet decompressed
+    private var rawEnd = 0
     private var decoder: ZstdStreamDecoder?
     private var started = false
     private var finished = false
@@ -32,7 +36,8 @@ public final class ByteSource {
     ///   - chunkSize: How many bytes to read per system call.
     /// - Throws: ``ReaderError`` when the file is missing or unreadable.
     public init(path: String, chunkSize: Int = 1 << 20) throws(ReaderError) {
-        raw = [UInt8](repeating: 0, count: chunkSize)
+        self.chunkSize = max(chunkSize, 1)
+        raw = [UInt8](repeating: 0, count: max(chunkSize, 4))
         if path == "-" {
             name = "<stdin>"
             descriptor = 0
@@ -57,10 +62,12 @@ public final class ByteSource {
         if ownsDescriptor { close(descriptor) }
     }
 
-    /// Reads up to one chunk of raw bytes; returns 0 at end of input.
-    private func readRaw() throws(ReaderError) -> Int {
+    /// Reads up to one chunk of raw bytes into `raw[offset...]`; returns 0 at end of input.
+    private func readRaw(at offset: Int = 0) throws(ReaderError) -> Int {
         while true {
-            let count = raw.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+            let count = raw.withUnsafeMutableBytes {
+                systemRead(descriptor, $0.baseAddress! + offset, min(chunkSize, $0.count - offset))
+            }
             if count >= 0 {
                 rawBytesRead += count
                 return count
@@ -72,15 +79,26 @@ public final class ByteSource {
         }
     }
 
-    /// Appends the next piece of (decompressed) input to `buffer`.
-    /// - Parameter buffer: Receives the bytes.
+    /// Appends the next piece of (decompressed) input to `buffer`: at most one chunk of raw bytes, or of
+    /// compressed input at most the chunk size (and at least 128 KiB) of decompressed bytes, so that memory stays
+    /// bounded however well the input compresses.
+    /// - Parameter buffer: Receives the bytes (possibly none, while a zstd frame header is being read).
     /// - Returns: False at the end of the input.
     /// - Throws: ``ReaderError`` for I/O errors and damaged or truncated zstd data.
     public func read(appendingTo buffer: inout [UInt8]) throws(ReaderError) -> Bool {
         if finished { return false }
-        let count = try readRaw()
         if !started {
             started = true
+            var count = try readRaw()
+            // A pipe may deliver fewer bytes than the 4-byte magic number at first: read until there are 4 or
+            // the input ends, so that zstd input is recognised however it arrives.
+            while count > 0 && count < 4 {
+                let more = try readRaw(at: count)
+                if more == 0 { break }
+                count += more
+            }
+            rawStart = 0
+            rawEnd = count
             if count >= 4 && ZstdMagic.isZstd(raw[0..<4]) {
                 isCompressed = true
                 do {
@@ -90,23 +108,20 @@ public final class ByteSource {
                 }
             }
         }
-        if count == 0 {
-            finished = true
-            if let decoder, !decoder.atFrameBoundary {
-                throw ReaderError(
-                    .truncatedCompressed,
-                    "the zstd data ends in the middle of a frame (after \(rawBytesRead) compressed bytes); "
-                        + "the file is truncated: re-download or re-compress it",
-                    at: InputLocation(file: name, byteOffset: bytesProduced))
-            }
-            return false
+        var atEnd = false
+        if rawStart == rawEnd {
+            rawStart = 0
+            rawEnd = try readRaw()
+            atEnd = rawEnd == 0
         }
         let before = buffer.count
         if let decoder {
             var failure: ZstdError?
             raw.withUnsafeBytes { rawBytes in
                 do throws(ZstdError) {
-                    try decoder.decompress(UnsafeRawBufferPointer(rebasing: rawBytes[0..<count]), into: &buffer)
+                    rawStart += try decoder.decompress(
+                        UnsafeRawBufferPointer(rebasing: rawBytes[rawStart..<rawEnd]), into: &buffer,
+                        limit: Self.outputLimit(chunkSize: chunkSize))
                 } catch {
                     failure = error
                 }
@@ -114,16 +129,36 @@ public final class ByteSource {
             if let error = failure {
                 throw ReaderError(
                     .corruptCompressed,
-                    "the zstd data is damaged near compressed byte \(rawBytesRead - count) (\(error.message)); "
-                        + "check it with `zstd -t` and re-create it",
+                    "the zstd data is damaged near compressed byte \(rawBytesRead - rawEnd + rawStart) "
+                        + "(\(error.message)); check it with `zstd -t` and re-create it",
                     at: InputLocation(file: name, byteOffset: bytesProduced))
             }
+            if atEnd && buffer.count == before {
+                finished = true
+                if !decoder.atFrameBoundary {
+                    throw ReaderError(
+                        .truncatedCompressed,
+                        "the zstd data ends in the middle of a frame (after \(rawBytesRead) compressed bytes); "
+                            + "the file is truncated: re-download or re-compress it",
+                        at: InputLocation(file: name, byteOffset: bytesProduced))
+                }
+                return false
+            }
         } else {
-            buffer.append(contentsOf: raw[0..<count])
+            if atEnd {
+                finished = true
+                return false
+            }
+            buffer.append(contentsOf: raw[rawStart..<rawEnd])
+            rawStart = rawEnd
         }
         bytesProduced += buffer.count - before
         return true
     }
+
+    /// The most decompressed bytes one ``read(appendingTo:)`` hands on: the chunk size, but at least one zstd
+    /// block (128 KiB).
+    public static func outputLimit(chunkSize: Int) -> Int { max(chunkSize, 128 << 10) }
 }
 
 /// `read(2)`, named apart from ``ByteSource/read(appendingTo:)``.

@@ -41,7 +41,7 @@ public final class CorpusReader {
     /// - Throws: ``ReaderError`` for missing, unreadable or damaged inputs, or what `emit` throws.
     public func read(_ emit: (DocumentChunk) throws -> Void) throws {
         for path in paths {
-            let source = try ByteSource(path: path)
+            let source = try ByteSource(path: path, chunkSize: max(options.readChunkBytes, 1))
             chunk.counts.files += 1
             let format = options.format ?? InputFormat.guess(from: path)
             let documentsBefore = documentsInEmittedChunks + chunk.counts.documentsRead
@@ -93,7 +93,7 @@ public final class CorpusReader {
         _ body: (UnsafeBufferPointer<UInt8>?, Int, Int) throws -> Void
     ) throws {
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(2 << 20)
+        buffer.reserveCapacity(2 * max(options.readChunkBytes, 1 << 12))
         var start = 0  // start of the current line in buffer
         var scanFrom = 0
         var lineNumber = 1
@@ -127,7 +127,9 @@ public final class CorpusReader {
                 continue
             }
             scanFrom = buffer.count
-            if buffer.count - start > options.maxLineBytes {
+            // A `\r` at the end may be the one before the next read's `\n`: it does not count.
+            let pending = buffer.count - start - (buffer.last == 0x0D ? 1 : 0)
+            if pending > options.maxLineBytes {
                 // Too long to keep: drop what we have of this line and remember to skip its document.
                 discardedBytes += buffer.count - start
                 discarding = true
@@ -147,13 +149,17 @@ public final class CorpusReader {
             chunk.counts.bytesRead += buffer.count - before
         }
         // The last line, without a final newline.
-        if discarding || buffer.count - start > options.maxLineBytes {
+        if discarding {
             try body(nil, lineNumber, lineOffset)
         } else if start < buffer.count {
             var end = buffer.count
             if end > start && buffer[end - 1] == 0x0D { end -= 1 }
-            try buffer.withUnsafeBufferPointer { all in
-                try body(UnsafeBufferPointer(rebasing: all[start..<end]), lineNumber, lineOffset)
+            if end - start > options.maxLineBytes {
+                try body(nil, lineNumber, lineOffset)
+            } else {
+                try buffer.withUnsafeBufferPointer { all in
+                    try body(UnsafeBufferPointer(rebasing: all[start..<end]), lineNumber, lineOffset)
+                }
             }
         }
     }

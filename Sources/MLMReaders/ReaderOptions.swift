@@ -13,6 +13,9 @@ public struct ReaderOptions: Sendable {
     /// A plain-text document is cut into several at a line boundary once it holds this many bytes, so that
     /// memory stays bounded on files without blank lines; each cut is reported.
     public var maxDocumentBytes: Int = 64 << 20
+    /// How many bytes each read from a file asks for (the fuzz harnesses use a few bytes, so that lines and
+    /// records span reads).
+    public var readChunkBytes: Int = 1 << 20
 
     /// What to do with a JSON Lines record that is not valid JSON, lacks the field, or holds a non-string.
     public var badRecords: BadRecordPolicy = .fail

@@ -122,8 +122,21 @@ public final class StreamFrameReader {
             let decoder = try streamDecoder ?? ZstdStreamDecoder()
             streamDecoder = decoder
             var record: [UInt8] = []
-            try frame.withUnsafeBytes { raw in try decoder.decompress(raw, into: &record) }
+            // A frame without its content size: decode at most one byte past the limit.
+            _ = try frame.withUnsafeBytes { raw in
+                try decoder.decompress(
+                    raw, into: &record, limit: maximumRecordSize < Int.max ? maximumRecordSize + 1 : Int.max)
+            }
+            if record.count > maximumRecordSize {
+                streamDecoder = nil  // left inside the frame
+                throw ShardError(
+                    .tooLarge,
+                    "the frame decompresses to more than the limit of \(maximumRecordSize) bytes",
+                    path: name, recordIndex: index, byteOffset: frameStart)
+            }
             return record
+        } catch let error as ShardError {
+            throw error
         } catch {
             throw ShardError(
                 .corruptFrame,

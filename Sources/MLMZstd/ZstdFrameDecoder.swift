@@ -33,7 +33,11 @@ public final class ZstdFrameDecoder {
         if size == czstd_contentsize_unknown() {
             throw ZstdError(message: "the zstd frame does not state its content size")
         }
-        return Int(size)
+        // The header's 8-byte field can hold sizes no buffer can have.
+        guard let count = Int(exactly: size) else {
+            throw ZstdError(message: "the zstd frame announces an impossible content size \(size); its header is damaged")
+        }
+        return count
     }
 
     /// The compressed size of the frame at the start of `bytes`.
@@ -46,7 +50,15 @@ public final class ZstdFrameDecoder {
         })
     }
 
+    /// The most decompressed bytes one compressed byte can stand for: a block yields at most 128 KiB and takes
+    /// at least 4 bytes (a 3-byte header and one byte of RLE content).
+    public static let maximumExpansion = (128 << 10) / 4
+
     /// Decompresses one complete frame, verifying its checksum when it carries one.
+    ///
+    /// The output buffer is allocated from the content size in the frame header, so a header that announces
+    /// more than ``maximumExpansion`` times the frame's size is rejected before allocating: a few damaged bytes
+    /// cannot make the reader allocate up to ``maximumContentSize``.
     /// - Parameter frame: Exactly one zstd frame.
     /// - Returns: The decompressed bytes.
     /// - Throws: ``ZstdError`` when the frame is damaged, truncated or too large.
@@ -54,6 +66,12 @@ public final class ZstdFrameDecoder {
         let size = try Self.contentSize(of: frame)
         guard size <= maximumContentSize else {
             throw ZstdError(message: "zstd frame announces \(size) bytes, more than the limit of \(maximumContentSize)")
+        }
+        let (bound, overflow) = frame.count.multipliedReportingOverflow(by: Self.maximumExpansion)
+        guard overflow || size <= bound else {
+            throw ZstdError(
+                message: "zstd frame announces \(size) bytes, more than its \(frame.count) compressed bytes can hold; "
+                    + "the frame header is damaged")
         }
         var output = [UInt8](repeating: 0, count: size)
         let written = output.withUnsafeMutableBytes { out in

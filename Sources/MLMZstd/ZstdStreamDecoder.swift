@@ -3,7 +3,7 @@ import CZstd
 /// Decompresses a zstd stream (any number of frames, skippable frames included) chunk by chunk.
 ///
 /// Feed it compressed bytes with ``decompress(_:into:)``; it appends what it can decode. Memory is bounded by
-/// zstd's window plus the caller's buffers. The corresponding C function is `ZSTD_decompressStream`.
+/// zstd's window plus the caller's buffers; ``decompress(_:into:limit:)`` also bounds the output of one call. The corresponding C function is `ZSTD_decompressStream`.
 public final class ZstdStreamDecoder {
     private let context: OpaquePointer
     private var scratch: [UInt8]
@@ -29,12 +29,31 @@ public final class ZstdStreamDecoder {
     ///   - output: Decompressed bytes are appended here.
     /// - Throws: ``ZstdError`` when the data is not valid zstd.
     public func decompress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(ZstdError) {
+        _ = try decompress(input, into: &output, limit: .max)
+    }
+
+    /// Decompresses from the start of `input` until it is used up or `limit` bytes have been appended, so that
+    /// a few compressed bytes (zstd reaches 32,768 to 1) cannot make one call produce gigabytes.
+    ///
+    /// Call again with the rest of the input, or with an empty buffer once the input is exhausted, to get the
+    /// output still held back; ``atFrameBoundary`` is true when everything has been handed over.
+    /// - Parameters:
+    ///   - input: Compressed bytes, continuing the stream.
+    ///   - output: Decompressed bytes are appended here.
+    ///   - limit: The most bytes to append in this call.
+    /// - Returns: How many bytes of `input` were consumed.
+    /// - Throws: ``ZstdError`` when the data is not valid zstd.
+    public func decompress(
+        _ input: UnsafeRawBufferPointer, into output: inout [UInt8], limit: Int
+    ) throws(ZstdError) -> Int {
         var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         var failure: ZstdError?
+        var produced = 0
         let scratchCount = scratch.count
         scratch.withUnsafeMutableBytes { out in
-            while inBuffer.pos < inBuffer.size || !atFrameBoundary {
-                var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: scratchCount, pos: 0)
+            while produced < limit && (inBuffer.pos < inBuffer.size || !atFrameBoundary) {
+                let room = min(scratchCount, limit - produced)
+                var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: room, pos: 0)
                 let result = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
                 if czstd_is_error(result) != 0 {
                     failure = ZstdError(code: result, context: "zstd: decompressing")
@@ -43,11 +62,13 @@ public final class ZstdStreamDecoder {
                 atFrameBoundary = result == 0
                 if outBuffer.pos > 0 {
                     output.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[0..<outBuffer.pos]))
+                    produced += outBuffer.pos
                 }
                 // No more input and the output buffer was not filled: libzstd needs more input.
-                if inBuffer.pos == inBuffer.size && outBuffer.pos < scratchCount { break }
+                if inBuffer.pos == inBuffer.size && outBuffer.pos < room { break }
             }
         }
         if let failure { throw failure }
+        return inBuffer.pos
     }
 }
