@@ -49,7 +49,7 @@ public struct PMITable: Sendable {
     public func write(to path: String) throws(PMIError) {
         let compressed: [UInt8]
         do {
-            let compressor = try ZstdCompressor(level: 3)
+            let compressor = try ZstdCompressor(level: 1)
             compressed = try compressor.compressFrame(text())
         } catch {
             throw PMIError(.io, "\(error)", path: path)

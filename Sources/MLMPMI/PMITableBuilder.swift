@@ -72,54 +72,68 @@ public struct PMITableBuilder: Sendable {
     /// - Returns: The chosen entries, by length then rank, and the number of candidates per length 1…max.
     public func build() -> (entries: [Entry], candidates: [Int]) {
         let wordTexts: [[UInt8]] = (0..<words.count).map { wordText(words.run.word($0)) }
-        // best(x) for every frequent n-gram, level by level; best[0] holds the words.
+        // best(x) for every frequent n-gram, level by level (each needs the shorter ones); best[0] holds the words.
         var best: [[Double]] = []
         best.append((0..<words.count).map { ll(words.run.counts[$0], length: 1) })
-        var entries: [Entry] = []
-        let quotas = settings.quotas
+        var allScores: [[Double]] = []
         for level in levels {
-            let length = level.length
             let (levelBest, scores) = score(level: level, best: best)
             best.append(levelBest)
-            // Rank by score and count; the text, needed only to order ties, is built for the tied groups that
-            // reach the quota, not for every candidate.
-            let quota = quotas[length - 2]
-            var order = Array(0..<level.count)
-            order.sort { a, b in
-                if scores[a] != scores[b] { return scores[a] > scores[b] }
-                return level.counts[a] > level.counts[b]
-            }
-            func text(_ index: Int) -> [UInt8] {
-                var text: [UInt8] = []
-                for offset in 0..<length {
-                    if offset > 0 { text.append(0x20) }
-                    text.append(contentsOf: wordTexts[part(index, length: length, offset: offset, size: 1)])
-                }
-                return text
-            }
-            var position = 0
-            var taken = 0
-            while taken < quota && position < order.count {
-                let first = order[position]
-                var end = position + 1
-                while end < order.count && scores[order[end]] == scores[first]
-                    && level.counts[order[end]] == level.counts[first]
-                {
-                    end += 1
-                }
-                var group = order[position..<end].map { (index: $0, text: text($0)) }
-                if group.count > 1 { group.sort { $0.text.lexicographicallyPrecedes($1.text) } }
-                for member in group.prefix(quota - taken) {
-                    entries.append(
-                        Entry(
-                            text: String(decoding: member.text, as: UTF8.self), length: length,
-                            count: level.counts[member.index], score: scores[member.index]))
-                }
-                taken += min(group.count, quota - taken)
-                position = end
-            }
+            allScores.append(scores)
         }
-        return (entries, [words.count] + levels.map(\.count))
+        // Then each length is ranked on its own, the lengths shared out among the threads.
+        let scores = allScores
+        let chosen = (try? ParallelThreads.run(count: max(1, min(threads, levels.count))) { thread in
+            stride(from: thread, to: levels.count, by: max(1, min(threads, levels.count))).map { index in
+                (index, select(level: levels[index], scores: scores[index], wordTexts: wordTexts))
+            }
+        }) ?? []
+        var byLevel = [[Entry]](repeating: [], count: levels.count)
+        for (index, entries) in chosen.joined() { byLevel[index] = entries }
+        return (Array(byLevel.joined()), [words.count] + levels.map(\.count))
+    }
+
+    /// The `quota` best n-grams of one length: score descending, then count descending, then text ascending.
+    /// The text, needed only to order ties, is built for the tied groups that reach the quota, not for every
+    /// candidate.
+    private func select(level: NgramLevel, scores: [Double], wordTexts: [[UInt8]]) -> [Entry] {
+        let length = level.length
+        let quota = settings.quotas[length - 2]
+        var order = Array(0..<level.count)
+        order.sort { a, b in
+            if scores[a] != scores[b] { return scores[a] > scores[b] }
+            return level.counts[a] > level.counts[b]
+        }
+        func text(_ index: Int) -> [UInt8] {
+            var text: [UInt8] = []
+            for offset in 0..<length {
+                if offset > 0 { text.append(0x20) }
+                text.append(contentsOf: wordTexts[part(index, length: length, offset: offset, size: 1)])
+            }
+            return text
+        }
+        var entries: [Entry] = []
+        entries.reserveCapacity(min(quota, level.count))
+        var position = 0
+        while entries.count < quota && position < order.count {
+            let first = order[position]
+            var end = position + 1
+            while end < order.count && scores[order[end]] == scores[first]
+                && level.counts[order[end]] == level.counts[first]
+            {
+                end += 1
+            }
+            var group = order[position..<end].map { (index: $0, text: text($0)) }
+            if group.count > 1 { group.sort { $0.text.lexicographicallyPrecedes($1.text) } }
+            for member in group.prefix(quota - entries.count) {
+                entries.append(
+                    Entry(
+                        text: String(decoding: member.text, as: UTF8.self), length: length,
+                        count: level.counts[member.index], score: scores[member.index]))
+            }
+            position = end
+        }
+        return entries
     }
 
     /// `best` and the score of every n-gram of `level`, given `best` of the shorter lengths; the entries are
