@@ -1,3 +1,4 @@
+import Foundation
 // Harness "text": arbitrary bytes as a plain-text input through CorpusReader (both document-boundary modes,
 // small line and document limits, reads of a few bytes), then through the tokenize stage (ChunkTokenizer with
 // --invalid-utf8 replace, skip and fail, and with --sentences icu).
@@ -245,7 +246,12 @@ public func fuzzText(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
             var pieces = options
             pieces.readChunkBytes = smallRead
             for variant in [options, pieces] {
-                let compressed = read(scratch.path, variant)
+                var compressed = read(scratch.path, variant)
+                // The one intended difference: an empty file's warning says "(0 bytes after decompression)".
+                for index in compressed.skipped.indices {
+                    compressed.skipped[index].detail = compressed.skipped[index].detail.replacingOccurrences(
+                        of: " after decompression", with: "")
+                }
                 Fuzz.check(
                     compressed == expected,
                     "the zstd-compressed input (reads of \(variant.readChunkBytes) bytes) reads differently: "
