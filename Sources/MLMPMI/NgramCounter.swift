@@ -1,21 +1,23 @@
+import Foundation
 import MLMCore
 
-/// Counts n-gram keys (see ``NgramLevel``) for one thread, within a memory budget.
+/// Counts n-gram keys (see ``NgramLevel``), shared by all the counting threads, within a memory budget.
 ///
-/// Keys are buffered, then counted a buffer at a time, partition by partition: the top bits of a key's hash
-/// choose one of 256 small open-addressing tables, so each burst of counting works in a table that fits in
-/// the CPU's cache instead of probing one huge table at a random place for every key (which waits on main
-/// memory each time). When the tables outgrow the budget, their entries are sorted and written to a spill
-/// file as a sorted run, and counting goes on in emptied tables. ``finish()`` returns the runs (the spill
-/// files and what the tables hold), which ``SortedRunMerger`` sums exactly.
-public final class NgramCounter {
+/// Each thread adds keys through its own ``Feeder``, which buffers them, groups a full buffer by partition
+/// (the top bits of a key's hash choose one of 256 tables) and counts each group in its partition's table
+/// under that partition's lock. Counting a burst in one small table keeps the work in the CPU's cache, and one
+/// set of tables for all threads means memory follows the number of distinct keys, not the number of threads.
+/// When the tables outgrow the budget, one thread takes every partition lock, writes all entries sorted to a
+/// spill file and empties the tables. ``finish()`` (after every feeder has flushed) returns the sorted runs,
+/// which ``SortedRunMerger`` sums exactly.
+public final class NgramCounter: @unchecked Sendable {
     static let emptyKey = UInt64.max
     static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-    private static let partitionBits = 8
-    private static let partitionCount = 1 << partitionBits
+    fileprivate static let partitionBits = 8
+    fileprivate static let partitionCount = 1 << partitionBits
 
     /// One partition's table: `KeyCount` slots (key and count side by side).
-    private struct Partition {
+    fileprivate struct Partition {
         var slots: UnsafeMutablePointer<KeyCount>
         var capacity: Int
         var shift: UInt64
@@ -31,33 +33,32 @@ public final class NgramCounter {
     }
 
     private let partitions: UnsafeMutablePointer<Partition>
-    private var buffer: UnsafeMutablePointer<UInt64>
-    private var scratch: UnsafeMutablePointer<UInt64>
-    private var buffered = 0
-    private let bufferKeys: Int
+    private let locks: [NSLock]
+    /// Guards ``totalSlots``, ``spillFiles`` and the decision to spill.
+    private let statistics = NSLock()
     private var totalSlots: Int
-    private var used = 0
     private let maximumSlots: Int
     private let spillDirectory: String
     private let spillPrefix: String
     private var spillFiles: [String] = []
+    private var feeders = 0
+    /// Keys per burst of each feeder.
+    public let bufferKeys: Int
 
     /// Creates a counter.
     /// - Parameters:
     ///   - budgetBytes: Memory the tables may use: 16 bytes a slot, plus 12 a slot to sort before a spill
-    ///     (tables are at most 3/4 full), plus 32 MiB of key buffers.
+    ///     (tables are at most 3/4 full). Each feeder adds two key buffers of `bufferKeys` × 8 bytes.
     ///   - spillDirectory: Where spill files go.
     ///   - spillPrefix: A name prefix unique to this counter.
-    ///   - bufferKeys: Keys counted per burst (two buffers of 8 bytes a key).
+    ///   - bufferKeys: Keys counted per burst.
     public init(budgetBytes: Int, spillDirectory: String, spillPrefix: String, bufferKeys: Int = 1 << 21) {
         self.bufferKeys = bufferKeys
-        let tables = max(budgetBytes - 2 * bufferKeys * 8, 0)
-        maximumSlots = max(tables / 28, Self.partitionCount * 64)
+        maximumSlots = max(budgetBytes / 28, Self.partitionCount * 64)
         partitions = .allocate(capacity: Self.partitionCount)
         for partition in 0..<Self.partitionCount { (partitions + partition).initialize(to: Partition(capacity: 64)) }
+        locks = (0..<Self.partitionCount).map { _ in NSLock() }
         totalSlots = Self.partitionCount * 64
-        buffer = .allocate(capacity: bufferKeys)
-        scratch = .allocate(capacity: bufferKeys)
         self.spillDirectory = spillDirectory
         self.spillPrefix = spillPrefix
     }
@@ -66,8 +67,6 @@ public final class NgramCounter {
         for partition in 0..<Self.partitionCount { partitions[partition].slots.deallocate() }
         partitions.deinitialize(count: Self.partitionCount)
         partitions.deallocate()
-        buffer.deallocate()
-        scratch.deallocate()
     }
 
     fileprivate static func allocate(_ capacity: Int) -> UnsafeMutablePointer<KeyCount> {
@@ -76,43 +75,100 @@ public final class NgramCounter {
         return slots
     }
 
-    /// Keys per burst for a budget: the two key buffers take at most a quarter of it (up to 2²¹ keys, 32 MiB).
-    public static func bufferKeys(budgetBytes: Int) -> Int { min(max(budgetBytes / 64, 4096), 1 << 21) }
-
-    /// Spill files written so far.
-    public var spillCount: Int { spillFiles.count }
-
-    /// Counts one occurrence of `key`.
-    @inline(__always)
-    public func add(_ key: UInt64) throws(PMIError) {
-        buffer[buffered] = key
-        buffered += 1
-        if buffered == bufferKeys { try flush() }
+    /// Keys per burst for a budget: the two key buffers of each of `threads` feeders take at most a quarter of
+    /// it (up to 2²¹ keys, 32 MiB, per feeder).
+    public static func bufferKeys(budgetBytes: Int, threads: Int = 1) -> Int {
+        min(max(budgetBytes / 64 / max(threads, 1), 4096), 1 << 21)
     }
 
-    /// Counts the buffered keys: groups them by partition, then counts each group in its partition's table.
-    private func flush() throws(PMIError) {
-        guard buffered > 0 else { return }
+    /// Spill files written so far.
+    public var spillCount: Int {
+        statistics.lock()
+        defer { statistics.unlock() }
+        return spillFiles.count
+    }
+
+    /// A feeder for one thread.
+    public func makeFeeder() -> Feeder {
+        statistics.lock()
+        defer { statistics.unlock() }
+        feeders += 1
+        // Feeders visit the partitions from different starting points, so that they rarely wait for each other.
+        return Feeder(counter: self, firstPartition: (feeders - 1) * 97 % Self.partitionCount)
+    }
+
+    /// One thread's way in: a buffer of keys counted a burst at a time.
+    public final class Feeder {
+        private let counter: NgramCounter
+        private let buffer: UnsafeMutablePointer<UInt64>
+        private let scratch: UnsafeMutablePointer<UInt64>
+        private var buffered = 0
+        private let capacity: Int
+        private let firstPartition: Int
+
+        fileprivate init(counter: NgramCounter, firstPartition: Int) {
+            self.counter = counter
+            self.firstPartition = firstPartition
+            capacity = counter.bufferKeys
+            buffer = .allocate(capacity: capacity)
+            scratch = .allocate(capacity: capacity)
+        }
+
+        deinit {
+            buffer.deallocate()
+            scratch.deallocate()
+        }
+
+        /// Counts one occurrence of `key`.
+        @inline(__always)
+        public func add(_ key: UInt64) throws(PMIError) {
+            buffer[buffered] = key
+            buffered += 1
+            if buffered == capacity { try flush() }
+        }
+
+        /// Counts every buffered key. Call it when the thread is done.
+        public func flush() throws(PMIError) {
+            guard buffered > 0 else { return }
+            try counter.count(buffer, count: buffered, scratch: scratch, firstPartition: firstPartition)
+            buffered = 0
+        }
+    }
+
+    /// Groups `keys` by partition, then counts each group under its partition's lock.
+    private func count(
+        _ keys: UnsafeMutablePointer<UInt64>, count: Int, scratch: UnsafeMutablePointer<UInt64>, firstPartition: Int
+    ) throws(PMIError) {
         var starts = [Int](repeating: 0, count: Self.partitionCount + 1)
         let shift = UInt64(64 - Self.partitionBits)
-        for index in 0..<buffered { starts[Int((buffer[index] &* Self.multiplier) >> shift) + 1] += 1 }
+        for index in 0..<count { starts[Int((keys[index] &* Self.multiplier) >> shift) + 1] += 1 }
         for partition in 0..<Self.partitionCount { starts[partition + 1] += starts[partition] }
         var next = starts
-        for index in 0..<buffered {
-            let key = buffer[index]
+        for index in 0..<count {
+            let key = keys[index]
             let partition = Int((key &* Self.multiplier) >> shift)
             scratch[next[partition]] = key
             next[partition] += 1
         }
-        for partition in 0..<Self.partitionCount where starts[partition] < starts[partition + 1] {
-            for index in starts[partition]..<starts[partition + 1] { count(scratch[index], in: partition) }
+        var grown = 0
+        for step in 0..<Self.partitionCount {
+            let partition = (firstPartition + step) & (Self.partitionCount - 1)
+            guard starts[partition] < starts[partition + 1] else { continue }
+            locks[partition].lock()
+            let before = partitions[partition].capacity
+            for index in starts[partition]..<starts[partition + 1] { add(scratch[index], to: partition) }
+            grown += partitions[partition].capacity - before
+            locks[partition].unlock()
         }
-        buffered = 0
-        if totalSlots > maximumSlots { try spill() }
+        statistics.lock()
+        totalSlots += grown
+        let over = totalSlots > maximumSlots
+        statistics.unlock()
+        if over { try spill() }
     }
 
     @inline(__always)
-    private func count(_ key: UInt64, in partition: Int) {
+    private func add(_ key: UInt64, to partition: Int) {
         let table = partitions[partition]
         let mask = table.capacity - 1
         var slot = Int(truncatingIfNeeded: ((key &* Self.multiplier) << UInt64(Self.partitionBits)) >> table.shift)
@@ -127,7 +183,6 @@ public final class NgramCounter {
         }
         table.slots[slot] = KeyCount(key: key, count: 1)
         partitions[partition].used += 1
-        used += 1
         if partitions[partition].used >= table.limit { grow(partition) }
     }
 
@@ -143,39 +198,41 @@ public final class NgramCounter {
         }
         grown.used = old.used
         old.slots.deallocate()
-        totalSlots += grown.capacity - old.capacity
         partitions[partition] = grown
     }
 
-    /// Every entry, sorted by key, in a new buffer of `used` pairs; the tables are emptied (kept at their size).
-    private func sortedEntries() -> UnsafeMutablePointer<KeyCount> {
-        let entries = UnsafeMutablePointer<KeyCount>.allocate(capacity: max(used, 1))
+    /// Every entry, sorted by key, in a new buffer; the tables are emptied and shrunk (callers hold every lock,
+    /// or are the only thread left).
+    private func takeSortedEntries() -> (pairs: UnsafeMutablePointer<KeyCount>, count: Int) {
+        var total = 0
+        for partition in 0..<Self.partitionCount { total += partitions[partition].used }
+        let entries = UnsafeMutablePointer<KeyCount>.allocate(capacity: max(total, 1))
         var count = 0
         for partition in 0..<Self.partitionCount {
             let table = partitions[partition]
             for index in 0..<table.capacity where table.slots[index].key != Self.emptyKey {
                 entries[count] = table.slots[index]
                 count += 1
-                table.slots[index] = KeyCount(key: Self.emptyKey, count: 0)
             }
-            partitions[partition].used = 0
+            table.slots.deallocate()
+            partitions[partition] = Partition(capacity: 64)
         }
         let sortScratch = UnsafeMutablePointer<KeyCount>.allocate(capacity: max(count, 1))
         PairRadixSort.sort(entries, count: count, scratch: sortScratch)
         sortScratch.deallocate()
-        return entries
+        return (entries, count)
     }
 
+    /// Writes every entry to a spill file, if the tables are (still) over budget.
     private func spill() throws(PMIError) {
-        let count = used
-        let entries = sortedEntries()
+        for lock in locks { lock.lock() }
+        defer { for lock in locks.reversed() { lock.unlock() } }
+        statistics.lock()
+        defer { statistics.unlock() }
+        // Another thread may have spilled while this one waited for the locks.
+        guard totalSlots > maximumSlots else { return }
+        let (entries, count) = takeSortedEntries()
         defer { entries.deallocate() }
-        used = 0
-        // Start again from small tables, so that memory goes back to what the next stretch needs.
-        for partition in 0..<Self.partitionCount {
-            partitions[partition].slots.deallocate()
-            partitions[partition] = Partition(capacity: 64)
-        }
         totalSlots = Self.partitionCount * 64
         let path = spillDirectory + "/" + spillPrefix + "-\(spillFiles.count).run"
         let output = try FileOutput(path: path)
@@ -196,19 +253,15 @@ public final class NgramCounter {
         try output.close()
     }
 
-    /// Ends counting: the sorted runs to merge (spill files first, then what the tables hold).
-    /// The counter is empty afterwards.
-    public func finish() throws(PMIError) -> [any KeyCountRunReader] {
-        try flush()
-        let count = used
+    /// Ends counting, once every feeder has flushed: the sorted runs to merge (spill files first, then what the
+    /// tables hold). The counter is empty afterwards.
+    public func finish() -> [any KeyCountRunReader] {
+        statistics.lock()
+        defer { statistics.unlock() }
         var runs: [any KeyCountRunReader] = spillFiles.map { SpillFileRun(path: $0) }
-        runs.append(OwnedKeyCountRun(pairs: sortedEntries(), count: count))
-        used = 0
-        for partition in 0..<Self.partitionCount {
-            partitions[partition].slots.deallocate()
-            partitions[partition] = Partition(capacity: 16)
-        }
-        totalSlots = Self.partitionCount * 16
+        let (entries, count) = takeSortedEntries()
+        runs.append(OwnedKeyCountRun(pairs: entries, count: count))
+        totalSlots = Self.partitionCount * 64
         return runs
     }
 }

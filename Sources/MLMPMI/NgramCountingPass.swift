@@ -118,29 +118,30 @@ public enum NgramCountingPass {
         length: Int, streams: [String], options: CountingOptions, words: WordTable, levels: [NgramLevel]
     ) throws -> (runs: [any KeyCountRunReader], streams: [String]) {
         precondition(length >= 3 && levels.count == length - 2)
-        let budget = try counterBudget(options: options, words: words, levels: levels, threads: streams.count)
+        let budget = try counterBudget(options: options, words: words, levels: levels)
         let level = levels[levels.count - 1].lookup
         let writeNames = length < options.settings.maximumLength
         let next = writeNames ? streams.map { $0 + "+" } : []
-        let runs = try ParallelThreads.run(count: streams.count) { thread in
-            let counter = NgramCounter(
-                budgetBytes: budget, spillDirectory: options.temporaryDirectory,
-                spillPrefix: "level\(length)-thread\(thread)", bufferKeys: NgramCounter.bufferKeys(budgetBytes: budget))
+        let counter = NgramCounter(
+            budgetBytes: budget, spillDirectory: options.temporaryDirectory, spillPrefix: "level\(length)",
+            bufferKeys: NgramCounter.bufferKeys(budgetBytes: budget, threads: streams.count))
+        _ = try ParallelThreads.run(count: streams.count) { thread in
+            let feeder = counter.makeFeeder()
             let input = try NameStreamReader(path: streams[thread])
             let output = try writeNames ? NameStreamWriter(path: next[thread]) : nil
             var names: [UInt32] = []
             while try input.nextBlock(&names) {
                 try names.withUnsafeMutableBufferPointer { (names) throws(PMIError) in
                     advance(names, level: level)
-                    try countPairs(names, counter: counter)
+                    try countPairs(names, feeder: feeder)
                 }
                 try output?.append(names)
             }
+            try feeder.flush()
             try output?.close()
             FileOutput.remove(streams[thread])
-            return try counter.finish()
         }
-        return (runs.flatMap { $0 }, next)
+        return (counter.finish(), next)
     }
 
     private static func threadCount(source: any TokenRecordSource, options: CountingOptions) -> Int {
@@ -148,10 +149,10 @@ public enum NgramCountingPass {
     }
 
     private static func counterBudget(
-        options: CountingOptions, words: WordTable, levels: [NgramLevel], threads: Int
+        options: CountingOptions, words: WordTable, levels: [NgramLevel]
     ) throws(PMIError) -> Int {
         let held = words.memoryBytes + levels.reduce(0) { $0 + $1.memoryBytes } + options.reservedBytes
-        let budget = (options.memoryLimit - held) / threads
+        let budget = options.memoryLimit - held
         guard budget >= 1 << 20 else {
             throw PMIError(
                 .memoryLimit,
@@ -168,13 +169,14 @@ public enum NgramCountingPass {
         let length = levels.count + 2
         let ordinals = Array(options.slice.ordinals(recordCount: source.recordCount))
         let threads = threadCount(source: source, options: options)
-        let budget = try counterBudget(options: options, words: words, levels: levels, threads: threads)
-        let runs = try ParallelThreads.run(count: threads) { thread in
+        let budget = try counterBudget(options: options, words: words, levels: levels)
+        let counter = NgramCounter(
+            budgetBytes: budget, spillDirectory: options.temporaryDirectory,
+            spillPrefix: "level\(length)-worker\(options.slice.index)",
+            bufferKeys: NgramCounter.bufferKeys(budgetBytes: budget, threads: threads))
+        _ = try ParallelThreads.run(count: threads) { thread in
             var reader = try source.makeReader()
-            let counter = NgramCounter(
-                budgetBytes: budget, spillDirectory: options.temporaryDirectory,
-                spillPrefix: "level\(length)-worker\(options.slice.index)-thread\(thread)",
-                bufferKeys: NgramCounter.bufferKeys(budgetBytes: budget))
+            let feeder = counter.makeFeeder()
             let output = try streams.map { try NameStreamWriter(path: $0[thread]) }
             var segments = WordSegments()
             var names: [UInt32] = []
@@ -189,14 +191,14 @@ public enum NgramCountingPass {
                 }
                 try names.withUnsafeMutableBufferPointer { (names) throws(PMIError) in
                     for level in levels { advance(names, level: level.lookup) }
-                    try countPairs(names, counter: counter)
+                    try countPairs(names, feeder: feeder)
                 }
                 try output?.append(names)
             }
+            try feeder.flush()
             try output?.close()
-            return try counter.finish()
         }
-        return runs.flatMap { $0 }
+        return counter.finish()
     }
 
     /// The names of a record's words (``WordTable`` numbers, ``NgramLevel/none`` for rare words), every segment
@@ -248,14 +250,14 @@ public enum NgramCountingPass {
 
     /// Counts the key of every pair of neighbouring names that are both frequent.
     @inline(__always)
-    static func countPairs(_ names: UnsafeMutableBufferPointer<UInt32>, counter: NgramCounter) throws(PMIError) {
+    static func countPairs(_ names: UnsafeMutableBufferPointer<UInt32>, feeder: NgramCounter.Feeder) throws(PMIError) {
         let none = NgramLevel.none
         let count = names.count
         guard count > 1 else { return }
         for index in 0..<(count - 1) {
             let prefix = names[index]
             let suffix = names[index + 1]
-            if prefix != none && suffix != none { try counter.add(UInt64(prefix) << 32 | UInt64(suffix)) }
+            if prefix != none && suffix != none { try feeder.add(UInt64(prefix) << 32 | UInt64(suffix)) }
         }
     }
 

@@ -58,13 +58,15 @@ struct PMIPartsTests {
             budgetBytes: 1 << 20, spillDirectory: directory.path, spillPrefix: "t", bufferKeys: 4096)
         var expected: [UInt64: UInt64] = [:]
         var random = CounterRandom(seed: 4, index: 0)
-        for _ in 0..<200_000 {
+        let feeders = [counter.makeFeeder(), counter.makeFeeder()]
+        for index in 0..<200_000 {
             let key = UInt64.random(in: 0..<60_000, using: &random) << 32 | UInt64.random(in: 0..<3, using: &random)
-            try counter.add(key)
+            try feeders[index % 2].add(key)
             expected[key, default: 0] += 1
         }
+        for feeder in feeders { try feeder.flush() }
         #expect(counter.spillCount > 0)
-        var merger = SortedRunMerger(try counter.finish())
+        var merger = SortedRunMerger(counter.finish())
         var seen: [(UInt64, UInt64)] = []
         try merger.forEach { (key, count) throws(PMIError) in seen.append((key, count)) }
         #expect(seen.map(\.0) == expected.keys.sorted())
