@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a default corpus: set up (tools/setup.sh), build mlmprep (release), tokenize the corpus
-# into a store, print a few documents decoded from it, mask it at 40% into batches, verify and inspect them.
+# into a store, print a few documents decoded from it, mask it at 40% into batches, verify and inspect them,
+# build a PMI n-gram table and mask with it.
 #
 # Usage: tools/demo.sh            the samples in corpora/ (English, many scripts, JSON Lines, zstd)
 #        tools/demo.sh --debian   a >=100 MB English corpus built from Debian packages (work-data/)
@@ -47,6 +48,18 @@ echo "== mlmprep mask work-data/demo-store --rate 0.4 --seq-len 128 -o work-data
 "$bin" mask work-data/demo-store --rate 0.4 --seq-len 128 --batch-size 64 -o work-data/demo-batches --overwrite
 "$bin" verify work-data/demo-batches
 "$bin" inspect work-data/demo-batches --sequences 2 --plain
+
+# PMI-Masking: count word n-grams on the store, show the top ones, mask whole n-grams. The samples are small,
+# so n-grams seen twice qualify (the default --min-count is 10); the Debian corpus uses the defaults.
+min_count=2
+[ "${1:-}" = "--debian" ] && min_count=10
+echo "== mlmprep pmi work-data/demo-store -o work-data/demo.pmi --min-count $min_count"
+"$bin" pmi work-data/demo-store -o work-data/demo.pmi --min-count "$min_count" --overwrite
+"$bin" pmi show work-data/demo.pmi --top 5
+echo "== mlmprep mask work-data/demo-store --preset pmi --pmi work-data/demo.pmi --rate 0.4 -o work-data/demo-pmi-batches"
+"$bin" mask work-data/demo-store --preset pmi --pmi work-data/demo.pmi --rate 0.4 --seq-len 128 --batch-size 64 \
+    -o work-data/demo-pmi-batches --overwrite
+"$bin" inspect work-data/demo-pmi-batches --sequences 1 --plain
 
 echo "== mlmprep encode"
 "$bin" encode --vocab "$vocab" "Tokenization isn't hard: naïve café, 東京, and [MASK]!"
