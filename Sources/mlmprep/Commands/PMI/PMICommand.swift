@@ -36,6 +36,25 @@ enum PMICommandSupport {
         return (source, try source.identity())
     }
 
+    /// Checks the output, opens the store and a temporary directory for spills (removed afterwards), and runs
+    /// `body` with the counting options.
+    static func counting<Result>(
+        store: String, output: String, overwrite: Bool, settings: PMISettings, memoryLimit: Int,
+        counting: PMICountingOptions, threads: Int, slice: WorkerSlice = .all,
+        _ body: (StoreRecordSource, StoreIdentity, CountingOptions) throws -> Result
+    ) throws -> Result {
+        try PMIOutput.check(output, overwrite: overwrite)
+        let (source, identity) = try openStore(store)
+        let temporary = try PMIOutput.temporaryDirectory(near: output, given: counting.tempDir)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        var options = CountingOptions(
+            settings: settings, temporaryDirectory: temporary, vocabularySize: source.store.vocabulary.count)
+        options.slice = slice
+        options.threads = threads
+        options.memoryLimit = memoryLimit
+        return try body(source, identity, options)
+    }
+
     static func vocabulary(of source: StoreRecordSource) -> PMIVocabulary {
         PMIVocabulary(tokens: source.store.vocabulary.tokens, continuingPrefix: source.store.vocabulary.continuingPrefix)
     }
@@ -127,18 +146,15 @@ struct PMIBuildCommand: ParsableCommand {
         let memoryLimit = try counting.memoryLimitBytes()
         try CommandErrors.reporting {
             let started = Date()
-            try PMIOutput.check(output, overwrite: overwrite)
-            let (source, identity) = try PMICommandSupport.openStore(store)
-            let temporary = try PMIOutput.temporaryDirectory(near: output, given: counting.tempDir)
-            defer { try? FileManager.default.removeItem(atPath: temporary) }
-            var options = CountingOptions(
-                settings: settings, temporaryDirectory: temporary, vocabularySize: source.store.vocabulary.count)
-            options.threads = runOptions.resolvedThreads
-            options.memoryLimit = memoryLimit
             let quiet = runOptions.quiet
-            let (table, summary) = try PMIRounds.buildTable(
-                source: source, identity: identity, vocabulary: PMICommandSupport.vocabulary(of: source),
-                options: options, progress: { PMICommandSupport.note($0, quiet: quiet) })
+            let (table, summary) = try PMICommandSupport.counting(
+                store: store, output: output, overwrite: overwrite, settings: settings, memoryLimit: memoryLimit,
+                counting: counting, threads: runOptions.resolvedThreads
+            ) { source, identity, options in
+                try PMIRounds.buildTable(
+                    source: source, identity: identity, vocabulary: PMICommandSupport.vocabulary(of: source),
+                    options: options, progress: { PMICommandSupport.note($0, quiet: quiet) })
+            }
             try table.write(to: output)
             let seconds = Date().timeIntervalSince(started)
             try PMICommandSupport.writeStats(summary, seconds: seconds, to: runOptions.statsJSON)

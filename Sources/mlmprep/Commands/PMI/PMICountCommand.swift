@@ -58,22 +58,18 @@ struct PMICountCommand: ParsableCommand {
         let memoryLimit = try counting.memoryLimitBytes()
         try CommandErrors.reporting {
             let started = Date()
-            try PMIOutput.check(output, overwrite: overwrite)
-            let (source, identity) = try PMICommandSupport.openStore(store)
-            let temporary = try PMIOutput.temporaryDirectory(near: output, given: counting.tempDir)
-            defer { try? FileManager.default.removeItem(atPath: temporary) }
             var settings = PMISettings()
             if let maxN = counting.maxN { settings.maximumLength = maxN }
             if let within = counting.within { settings.scope = within }
-            var options = CountingOptions(
-                settings: settings, temporaryDirectory: temporary, vocabularySize: source.store.vocabulary.count)
-            options.slice = slice
-            options.threads = runOptions.resolvedThreads
-            options.memoryLimit = memoryLimit
-            let (round, entries) = try PMIRounds.countPart(
-                source: source, identity: identity, vocabulary: PMICommandSupport.vocabulary(of: source),
-                options: options, after: after,
-                explicitSettings: (counting.maxN != nil, counting.within != nil), output: output)
+            let (round, entries) = try PMICommandSupport.counting(
+                store: store, output: output, overwrite: overwrite, settings: settings, memoryLimit: memoryLimit,
+                counting: counting, threads: runOptions.resolvedThreads, slice: slice
+            ) { source, identity, options in
+                try PMIRounds.countPart(
+                    source: source, identity: identity, vocabulary: PMICommandSupport.vocabulary(of: source),
+                    options: options, after: after,
+                    explicitSettings: (counting.maxN != nil, counting.within != nil), output: output)
+            }
             let seconds = Date().timeIntervalSince(started)
             if let path = runOptions.statsJSON {
                 var summary = PMIRunSummary()
