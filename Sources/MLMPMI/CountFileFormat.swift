@@ -77,24 +77,18 @@ final class CountFileWriter {
 
     /// Writes a pair section from sorted keys and counts.
     func appendPairs(keys: [UInt64], counts: [UInt64]) throws(PMIError) {
+        var block: [KeyCount] = []
+        block.reserveCapacity(CountFileFormat.blockEntries)
         var index = 0
         while index < keys.count {
-            let end = min(keys.count, index + CountFileFormat.blockEntries)
-            try appendPairBlock(keys: keys[index..<end], counts: counts[index..<end])
-            index = end
+            block.removeAll(keepingCapacity: true)
+            for entry in index..<min(keys.count, index + CountFileFormat.blockEntries) {
+                block.append(KeyCount(key: keys[entry], count: counts[entry]))
+            }
+            try appendPairBlock(block)
+            index += block.count
         }
         endPairs()
-    }
-
-    /// Writes one block of pairs.
-    func appendPairBlock(keys: ArraySlice<UInt64>, counts: ArraySlice<UInt64>) throws(PMIError) {
-        guard !keys.isEmpty else { return }
-        append(UInt32(keys.count))
-        for (key, count) in zip(keys, counts) {
-            append(key)
-            append(count)
-        }
-        try flushIfLarge()
     }
 
     /// Writes one block of pairs.

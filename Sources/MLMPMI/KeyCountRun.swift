@@ -6,25 +6,6 @@ public protocol KeyCountRunReader {
     mutating func nextBlock(_ block: inout [KeyCount]) throws(PMIError)
 }
 
-/// A sorted run held in memory.
-public struct InMemoryKeyCountRun: KeyCountRunReader, Sendable {
-    private var pairs: [KeyCount]
-    private var done = false
-
-    /// Creates a run.
-    /// - Parameter pairs: Pairs in ascending key order.
-    public init(pairs: [KeyCount]) { self.pairs = pairs }
-
-    /// Hands over all pairs at once, then nothing.
-    public mutating func nextBlock(_ block: inout [KeyCount]) throws(PMIError) {
-        block.removeAll()
-        if done { return }
-        done = true
-        swap(&block, &pairs)
-        pairs = []
-    }
-}
-
 /// A sorted run in a buffer it owns (a counting table's slots, compacted and sorted), handed out in blocks
 /// and freed when the run is read to the end or dropped.
 final class OwnedKeyCountRun: KeyCountRunReader {

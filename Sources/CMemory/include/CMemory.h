@@ -10,7 +10,4 @@ int cmemory_keep_freed_blocks(int mmap_threshold_bytes, int trim_threshold_bytes
 /// iterations later does not wait for memory. A hint only: it never faults.
 static inline void cmemory_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
-/// As cmemory_prefetch, for a line about to be written.
-static inline void cmemory_prefetch_for_write(const void *address) { __builtin_prefetch(address, 1, 3); }
-
 #endif
