@@ -1,3 +1,4 @@
+import MLMSystem
 import MLMCore
 /// How one process counts: its slice of the corpus, its threads, its memory and where spill files go.
 public struct CountingOptions: Sendable {
@@ -55,6 +56,7 @@ public enum NgramCountingPass {
                 vocabularySize: options.vocabularySize, maximumLength: options.settings.maximumLength)
             var segments = WordSegments()
             for position in stride(from: thread, to: ordinals.count, by: threads) {
+                try Termination.check()
                 let record = try reader.record(at: ordinals[position])
                 try checkIDs(record, vocabularySize: options.vocabularySize, ordinal: ordinals[position])
                 record.flags.withUnsafeBufferPointer {
@@ -182,6 +184,7 @@ public enum NgramCountingPass {
             var segments = WordSegments()
             var names: [UInt32] = []
             for position in stride(from: thread, to: ordinals.count, by: threads) {
+                try Termination.check()
                 let record = try reader.record(at: ordinals[position])
                 try checkIDs(record, vocabularySize: options.vocabularySize, ordinal: ordinals[position])
                 record.flags.withUnsafeBufferPointer {

@@ -1,5 +1,4 @@
 import MLMCore
-import MLMShards
 
 /// What a finished PMI run reports: counts per round, for the summary line and `--stats-json`.
 public struct PMIRunSummary: Sendable {

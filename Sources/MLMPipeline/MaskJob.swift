@@ -1,3 +1,4 @@
+import MLMSystem
 import Foundation
 import MLMCore
 import MLMMasking
@@ -35,9 +36,9 @@ public struct MaskJobSettings: Sendable {
     /// Worker threads.
     public var threads = 1
     /// zstd level.
-    public var compressionLevel: Int32 = 3
+    public var compressionLevel = ZstdCompressor.defaultLevel
     /// Largest uncompressed shard.
-    public var maxShardBytes = 64 << 20
+    public var maxShardBytes = ShardSetWriter.defaultMaxRawBytesPerShard
     /// Replace an earlier run in the output directory.
     public var overwrite = false
     /// Continue an interrupted run in the output directory (or start one); see ``RunJournal``.
@@ -82,7 +83,7 @@ public struct MaskJobResult: Sendable {
     public var alreadyFinished = false
 }
 
-/// Packs a tokenized store into sequences, masks them and writes batches (DESIGN.md §3.2, §4).
+/// Packs a tokenized store into sequences, masks them and writes batches (docs/design.md §3.2, §4).
 ///
 /// Reading and packing run on the caller's thread (they are cheap); masking, safetensors encoding and
 /// compression run per batch on worker threads; batches are written in order, so the bytes do not depend
@@ -144,7 +145,7 @@ public struct MaskJob {
     /// Opens the destination: a journaled directory (which `--resume` may find finished) or standard output.
     private func openOutput(inputs: MaskInputs) throws -> MaskOutput.Opening {
         guard case .directory(let path) = settings.destination else { return .opened(.standardOutput(StdoutFrameSink())) }
-        let digest = try SHA256.hashFile(RunJournal.join(settings.store, ManifestFile.fileName)).digest.hexDigest
+        let digest = try SHA256.hashFile(Path.join(settings.store, ManifestFile.fileName)).digest.hexDigest
         switch try JournaledShardOutput.open(
             directory: path, policy: OutputDirectory.Policy(resume: settings.resume, overwrite: settings.overwrite),
             header: journalHeader(storeManifestDigest: digest, packing: inputs.packing),

@@ -1,3 +1,4 @@
+import MLMSystem
 import Foundation
 import MLMCore
 import MLMShards
@@ -123,7 +124,7 @@ enum OutputDirectory {
                     "the progress journal lists \(entry.shard.file) where \(expected) belongs; pass --overwrite "
                         + "to start over", directory: path)
             }
-            let file = RunJournal.join(path, entry.shard.file)
+            let file = Path.join(path, entry.shard.file)
             var problem: String?
             do {
                 let (size, digest) = try SHA256.hashFile(file)
@@ -151,11 +152,11 @@ enum OutputDirectory {
 
     /// Removes files of an earlier run (errors are ignored: a file that stays is found again next time).
     private static func remove(_ names: [String], in path: String) {
-        for name in names { try? FileManager.default.removeItem(atPath: RunJournal.join(path, name)) }
+        for name in names { try? FileManager.default.removeItem(atPath: Path.join(path, name)) }
     }
 
     /// Writes the store's copy of the vocabulary, so later commands need only the store.
     static func writeVocabulary(_ vocabulary: Vocabulary, to directory: String) throws {
-        try AtomicFile.write(Array(vocabulary.vocabText.utf8), to: RunJournal.join(directory, "vocab.txt"))
+        try AtomicFile.write(Array(vocabulary.vocabText.utf8), to: Path.join(directory, "vocab.txt"))
     }
 }

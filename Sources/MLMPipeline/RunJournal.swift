@@ -1,3 +1,4 @@
+import MLMSystem
 import MLMCore
 import MLMReaders
 import MLMShards
@@ -193,7 +194,7 @@ final class RunJournal {
     private let file: AppendOnlyFile
 
     /// The journal's path inside `directory`.
-    static func path(in directory: String) -> String { join(directory, fileName) }
+    static func path(in directory: String) -> String { Path.join(directory, fileName) }
 
     /// Writes a journal holding `header` and `entries` atomically (replacing any earlier one) and opens it for
     /// appending.
@@ -202,7 +203,7 @@ final class RunJournal {
     ///   - header: The run's header.
     ///   - entries: Entries to keep (those of verified shards when resuming; none for a new run).
     /// - Throws: ``ShardError`` (`io`) naming the journal.
-    init(directory: String, header: Header, entries: [Entry]) throws(ShardError) {
+    init(directory: String, header: Header, entries: [Entry]) throws {
         self.directory = directory
         self.header = header
         self.entries = entries
@@ -218,7 +219,7 @@ final class RunJournal {
     ///   - shard: The shard just published.
     ///   - state: The job's state at the boundary.
     /// - Throws: ``ShardError`` (`io`) naming the journal.
-    func record(shard: ShardSummary, state: JSONValue) throws(ShardError) {
+    func record(shard: ShardSummary, state: JSONValue) throws {
         let entry = Entry(shard: shard, state: state)
         try file.append(Array((entry.json.compactPrinted() + "\n").utf8))
         entries.append(entry)
@@ -226,7 +227,7 @@ final class RunJournal {
 
     /// Removes the journal: the run is finished (its manifest is written).
     /// - Throws: ``ShardError`` (`io`).
-    func remove() throws(ShardError) {
+    func remove() throws {
         try AtomicFile.remove(Self.path(in: directory))
     }
 
@@ -255,10 +256,5 @@ final class RunJournal {
             entries.append(Entry(shard: summary, state: state))
         }
         return Contents(header: header, entries: entries, droppedLines: lines.count - 1 - entries.count + torn)
-    }
-
-    /// Joins a directory and a name.
-    static func join(_ directory: String, _ name: String) -> String {
-        directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 }

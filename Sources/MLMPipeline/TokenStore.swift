@@ -3,7 +3,7 @@ import MLMCore
 import MLMShards
 import MLMTokenizer
 
-/// A finished tokenized store (DESIGN.md §3.3), opened for reading: its manifest, vocabulary and shards.
+/// A finished tokenized store (docs/design.md §3.3), opened for reading: its manifest, vocabulary and shards.
 ///
 /// Opening checks what later stages rely on: the manifest exists (a directory without one is an unfinished
 /// run), its format is `mlmprep.tokens`, the vocabulary copy matches the manifest's digest, and the shards

@@ -1,3 +1,4 @@
+import MLMSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,7 +17,7 @@ public final class ByteSource {
     public let name: String
     /// Whether the input turned out to be zstd-compressed.
     public private(set) var isCompressed = false
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     private let ownsDescriptor: Bool
     private let chunkSize: Int
     private var raw: [UInt8]  // at least 4 bytes, for the magic number
@@ -40,43 +41,40 @@ public final class ByteSource {
         raw = [UInt8](repeating: 0, count: max(chunkSize, 4))
         if path == "-" {
             name = "<stdin>"
-            descriptor = 0
+            descriptor = .standardInput
             ownsDescriptor = false
             return
         }
         name = path
         // Missing files, directories and unreadable files get the same messages as the check before a run.
         _ = try InputFileStatus(path: path)
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let reason = String(cString: strerror(errno))
+        do {
+            descriptor = try FileDescriptor.open(path, O_RDONLY)
+        } catch {
             throw ReaderError(
-                .unreadable, "cannot open input (\(reason)); check its permissions",
-                at: InputLocation(file: path))
+                .unreadable, "cannot open input (\(error.reason)); check its permissions", at: InputLocation(file: path))
         }
-        descriptor = fd
         ownsDescriptor = true
     }
 
     deinit {
-        if ownsDescriptor { close(descriptor) }
+        if ownsDescriptor { try? descriptor.close(path: name) }
     }
 
     /// Reads up to one chunk of raw bytes into `raw[offset...]`; returns 0 at end of input.
     private func readRaw(at offset: Int = 0) throws(ReaderError) -> Int {
-        while true {
-            let count = raw.withUnsafeMutableBytes {
-                systemRead(descriptor, $0.baseAddress! + offset, min(chunkSize, $0.count - offset))
+        let count: Int
+        do {
+            count = try raw.withUnsafeMutableBytesThrowing { (buffer) throws(SystemError) in
+                let space = UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<min(buffer.count, offset + chunkSize)])
+                return try descriptor.read(into: space, path: name)
             }
-            if count >= 0 {
-                rawBytesRead += count
-                return count
-            }
-            if errno == EINTR { continue }
-            let reason = String(cString: strerror(errno))
+        } catch {
             throw ReaderError(
-                .unreadable, "read failed (\(reason))", at: InputLocation(file: name, byteOffset: bytesProduced))
+                .unreadable, "read failed (\(error.reason))", at: InputLocation(file: name, byteOffset: bytesProduced))
         }
+        rawBytesRead += count
+        return count
     }
 
     /// Appends the next piece of (decompressed) input to `buffer`: at most one chunk of raw bytes, or of
@@ -161,8 +159,3 @@ public final class ByteSource {
     public static func outputLimit(chunkSize: Int) -> Int { max(chunkSize, 128 << 10) }
 }
 
-/// `read(2)`, named apart from ``ByteSource/read(appendingTo:)``.
-@inline(__always)
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-    read(fd, buffer, count)
-}

@@ -1,3 +1,4 @@
+import MLMSystem
 import MLMZstd
 
 #if canImport(Glibc)
@@ -25,7 +26,7 @@ public final class ShardReader {
     /// The seek table read from the end of the file.
     public let seekTable: SeekTable
 
-    private let fd: Int32
+    private let fd: FileDescriptor
     private let offsets: [Int]
     private let decoder: ZstdFrameDecoder
 

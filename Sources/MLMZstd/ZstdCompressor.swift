@@ -13,11 +13,15 @@ public final class ZstdCompressor {
     private let context: OpaquePointer
     /// The compression level the frames are written with.
     public let level: Int32
+    /// The level mlmprep writes by default (zstd's own default).
+    public static let defaultLevel: Int32 = 3
+    /// The levels the commands accept.
+    public static let levelRange: ClosedRange<Int32> = 1...19
 
     /// Creates a compressor.
     /// - Parameter level: A zstd level (1…22; 3 is zstd's default).
     /// - Throws: ``ZstdError`` when libzstd cannot allocate a context or rejects a parameter.
-    public init(level: Int32 = 3) throws(ZstdError) {
+    public init(level: Int32 = ZstdCompressor.defaultLevel) throws(ZstdError) {
         guard let context = ZSTD_createCCtx() else {
             throw ZstdError(message: "zstd: cannot allocate a compression context")
         }

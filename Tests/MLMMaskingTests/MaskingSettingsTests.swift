@@ -94,7 +94,7 @@ import Testing
         for length in [128, 512] { try preset.settings(sequenceLength: length).validate() }
     }
 
-    @Test("presets reproduce DESIGN.md §2")
+    @Test("presets reproduce docs/design.md §2")
     func presetTable() {
         let bert = MaskingPreset.bert.settings(sequenceLength: 128, seed: 5, epoch: 2)
         #expect(bert.strategy == .token && bert.predictRate == 0.15 && bert.corruptRate == 0.15)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference PMI n-gram table for a tokenized store: a plain, independent implementation of the definitions
-that `mlmprep pmi` implements (issue "PMI n-gram tables and PMI masking", DESIGN.md §3.4), for small corpora.
+that `mlmprep pmi` implements (issue "PMI n-gram tables and PMI masking", docs/design.md §3.4), for small corpora.
 
     reference_pmi.py STORE [-o TABLE.txt|TABLE.zst] [--max-n 5] [--within document|sentence]
                      [--min-count 10] [--size 800000] [--mix 50,25,12.5,12.5] [--score pmi|pmi-freq]

@@ -1,3 +1,4 @@
+import MLMSystem
 import ArgumentParser
 import Foundation
 import MLMCore
@@ -86,13 +87,13 @@ struct InspectCommand: ParsableCommand {
         let attention = try byName["attention_mask"]?.values(as: UInt8.self) ?? [UInt8](repeating: 1, count: input.count)
         let rows = inputTensor.shape[0]
         let length = inputTensor.shape[1]
-        let colour = !plain && isatty(1) != 0
+        let colour = !plain && FileDescriptor.standardOutput.isTerminal
         func token(_ id: Int32) -> String {
             id >= 0 && Int(id) < vocabulary.count ? vocabulary.tokens[Int(id)] : "<\(id)>"
         }
         var counts = (real: 0, predicted: 0, masked: 0, random: 0, kept: 0)
         var out = StandardOutput()
-        out.write("\(source): \(rows) sequences of \(length) tokens\n")
+        try out.write("\(source): \(rows) sequences of \(length) tokens\n")
         for row in 0..<rows {
             var pieces: [String] = []
             for position in row * length..<(row + 1) * length where attention[position] != 0 {
@@ -117,15 +118,15 @@ struct InspectCommand: ParsableCommand {
                 }
                 if row < sequences { pieces.append(text) }
             }
-            if row < sequences { out.write("\n[\(row)] " + pieces.joined(separator: " ") + "\n") }
+            if row < sequences { try out.write("\n[\(row)] " + pieces.joined(separator: " ") + "\n") }
         }
         let predicted = max(counts.predicted, 1)
-        out.write(
+        try out.write(
             String(
                 format: "\nbatch: %d real tokens, %d predicted (%.2f%% of real tokens): [MASK] %.1f%%, random %.1f%%, kept %.1f%%\n",
                 counts.real, counts.predicted, 100 * Double(counts.predicted) / Double(max(counts.real, 1)),
                 100 * Double(counts.masked) / Double(predicted), 100 * Double(counts.random) / Double(predicted),
                 100 * Double(counts.kept) / Double(predicted)))
-        out.flush()
+        try out.flush()
     }
 }

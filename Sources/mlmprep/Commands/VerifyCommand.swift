@@ -24,13 +24,13 @@ struct VerifyCommand: ParsableCommand {
             let report = try OutputVerifier.verify(directory)
             if !quiet {
                 var out = StandardOutput()
-                out.write(
+                try out.write(
                     "verify: \(directory) is intact: \(report.shards) shard(s), \(report.records) record(s), "
                         + "\(report.sequences) sequences/documents, \(report.bytes) bytes\n")
                 for name in report.strayFiles {
-                    out.write("verify: note: \(name) is not listed in manifest.json (left by another run?)\n")
+                    try out.write("verify: note: \(name) is not listed in manifest.json (left by another run?)\n")
                 }
-                out.flush()
+                try out.flush()
             }
         }
     }

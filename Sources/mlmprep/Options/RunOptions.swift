@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLMPipeline
 
 /// Options every long-running command shares: threads, output reporting.
 struct RunOptions: ParsableArguments {
@@ -19,6 +20,9 @@ struct RunOptions: ParsableArguments {
             throw ValidationError("--threads must be between 1 and 1024 (got \(threads))")
         }
     }
+
+    /// `--stats-json` as an output for ``MLMPipeline/PathAliasing``.
+    var statsOutput: [NamedPath] { statsJSON.map { [NamedPath("--stats-json", $0)] } ?? [] }
 
     /// The number of worker threads to use.
     var resolvedThreads: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }

@@ -2,7 +2,7 @@
 
 A shard (``*.mlmb.zst``) is a sequence of zstd frames, one safetensors record per frame, followed by a
 zstd seekable-format seek table. Pipe mode is the same frames back to back (seek tables of finished
-shards may appear in between as skippable frames). See DESIGN.md §3.1.
+shards may appear in between as skippable frames). See docs/design.md §3.1.
 
 Every frame is decoded on its own with ``zstandard``'s ``decompressobj``, never with
 ``ZstdDecompressor().decompress()`` on a whole shard (that returns only the first frame). Files are cut into

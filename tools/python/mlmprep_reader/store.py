@@ -1,4 +1,4 @@
-"""Tokenized stores written by ``mlmprep tokenize`` (DESIGN.md §3.3)."""
+"""Tokenized stores written by ``mlmprep tokenize`` (docs/design.md §3.3)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Batch files are written here with the reference libraries (``safetensors.numpy.save``, ``zstandard`` frames
 and a hand-built seek table, through the helpers of test_reader.py), so these tests pin the reader to the
-contract of DESIGN.md §3.2 independently of the Swift writer. When ``MLMPREP_BIN`` names the built CLI and
+contract of docs/design.md §3.2 independently of the Swift writer. When ``MLMPREP_BIN`` names the built CLI and
 it has the ``mask`` subcommand, the real pipeline ``tokenize | mask --stdout | python`` is checked too.
 
 Run: ``PYTHONPATH=tools/python python -m pytest tools/python/tests/test_batches.py``.

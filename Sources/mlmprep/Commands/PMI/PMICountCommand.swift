@@ -15,8 +15,7 @@ struct PMICountCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The tokenized store (from mlmprep tokenize).", valueName: "store"))
-    var store: String
+    @OptionGroup var storeArgument: StoreArgument
 
     @Option(help: ArgumentHelp("This worker's slice, I/N with 0 ≤ I < N.", valueName: "I/N"))
     var worker: String?
@@ -61,15 +60,15 @@ struct PMICountCommand: ParsableCommand {
             var settings = PMISettings()
             if let maxN = counting.maxN { settings.maximumLength = maxN }
             if let within = counting.within { settings.scope = within }
-            let (round, entries) = try PMICommandSupport.counting(
-                store: store, output: output, overwrite: overwrite, settings: settings, memoryLimit: memoryLimit,
-                counting: counting, threads: runOptions.resolvedThreads, slice: slice
-            ) { source, identity, options in
-                try PMIRounds.countPart(
-                    source: source, identity: identity, vocabulary: PMICommandSupport.vocabulary(of: source),
-                    options: options, after: after,
-                    explicitSettings: (counting.maxN != nil, counting.within != nil), output: output)
-            }
+            try PathAliasing.check(
+                inputs: [NamedPath("the store", storeArgument.store)] + (after.map { [NamedPath("--after", $0)] } ?? []),
+                outputs: [NamedPath("-o", output)] + runOptions.statsOutput)
+            var jobSettings = counting.jobSettings(
+                store: storeArgument.store, output: output, overwrite: overwrite, pmi: settings, memoryLimit: memoryLimit,
+                threads: runOptions.resolvedThreads)
+            jobSettings.slice = slice
+            let (round, entries) = try PMIJob(settings: jobSettings).countPart(
+                after: after, explicitSettings: (counting.maxN != nil, counting.within != nil))
             let seconds = Date().timeIntervalSince(started)
             if let path = runOptions.statsJSON {
                 var summary = PMIRunSummary()
