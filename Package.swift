@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mlmprep", targets: ["mlmprep"]),
-        .library(name: "MLMPrepKit", targets: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMZstd", "MLMPipeline"]),
+        .library(name: "MLMPrepKit", targets: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMZstd", "MLMOrder", "MLMPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "MLMShards", dependencies: ["MLMCore", "MLMZstd", "CSHA256"], swiftSettings: swiftSettings),
         .target(name: "MLMPacking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(name: "MLMMasking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
+        .target(name: "MLMOrder", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(
             name: "MLMPMI",
             dependencies: ["MLMCore", "MLMZstd", "MLMShards", "MLMTokenizer", "MLMMasking", "CMemory"],
@@ -64,6 +65,7 @@ let package = Package(
         .testTarget(name: "MLMShardsTests", dependencies: ["MLMShards", "MLMTestSupport"]),
         .testTarget(name: "MLMPMITests", dependencies: ["MLMPMI", "MLMMasking", "MLMTokenizer", "MLMCore", "MLMTestSupport"]),
         .testTarget(name: "MLMPackingTests", dependencies: ["MLMPacking", "MLMCore"]),
+        .testTarget(name: "MLMOrderTests", dependencies: ["MLMOrder", "MLMCore"]),
         .testTarget(name: "MLMPrepTests", dependencies: ["MLMPipeline", "MLMReaders", "MLMShards", "MLMTokenizer", "MLMTestSupport"]),
     ]
 )
