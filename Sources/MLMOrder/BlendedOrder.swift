@@ -29,6 +29,13 @@ public struct BlendedOrder: Sendable {
         public let sequence: Int
         /// The pass over the source the position belongs to (0 for the first).
         public let pass: Int
+
+        /// Creates an origin.
+        public init(source: Int, sequence: Int, pass: Int) {
+            self.source = source
+            self.sequence = sequence
+            self.pass = pass
+        }
     }
 
     /// Creates the order of one epoch.
