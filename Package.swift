@@ -56,6 +56,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Benchmarks (tools/bench)
+        .executableTarget(
+            name: "mlmprep-order-bench", dependencies: ["MLMOrder"], path: "tools/bench/order-bench",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Tests
         .target(name: "MLMTestSupport", dependencies: ["MLMCore"], path: "Tests/MLMTestSupport"),
         .testTarget(name: "MLMZstdTests", dependencies: ["MLMZstd", "MLMCore"]),

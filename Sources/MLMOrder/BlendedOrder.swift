@@ -69,6 +69,18 @@ public struct BlendedOrder: Sendable {
                             key: OrderKey.make(seed: seed, epoch: epoch, source: source, pass: pass), shuffle: shuffle)
     }
 
+    /// The origins of a run of positions (a batch), building each (source, pass) permutation once.
+    public func origins(_ positions: Range<Int>) -> [Origin] {
+        var cached: [(pass: Int, permutation: SequencePermutation)?] = Array(repeating: nil, count: schedule.sources)
+        return positions.map { position in
+            precondition(position >= 0 && position < length, "position \(position) outside 0..<\(length)")
+            let (source, index) = schedule.source(at: position)
+            let (pass, item) = index.quotientAndRemainder(dividingBy: sourceLengths[source])
+            if cached[source]?.pass != pass { cached[source] = (pass, permutation(source: source, pass: pass)) }
+            return Origin(source: source, sequence: cached[source]!.permutation[item], pass: pass)
+        }
+    }
+
     /// The origin of the sequence at `position` (`0..<length`).
     public subscript(position: Int) -> Origin {
         precondition(position >= 0 && position < length, "position \(position) outside 0..<\(length)")

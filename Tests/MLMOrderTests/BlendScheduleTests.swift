@@ -82,6 +82,8 @@ import Testing
             passes[origin.source][origin.pass].append(origin.sequence)
         }
         #expect(balanced)
+        #expect(order.origins(0..<order.length) == (0..<order.length).map { order[$0] })
+        #expect(order.origins(1234..<1300) == (1234..<1300).map { order[$0] })
         let complete = passes[0].filter { $0.count == lengths[0] }
         #expect(complete.count == 3000 / 2 / 20)
         #expect(complete.allSatisfy { Set($0).count == lengths[0] })
