@@ -19,7 +19,7 @@ let package = Package(
             name: "MLMPrepKit",
             targets: [
                 "MLMCore", "MLMSystem", "MLMZstd", "MLMUnicode", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking",
-                "MLMMasking", "MLMPMI", "MLMPipeline",
+                "MLMMasking", "MLMOrder", "MLMPMI", "MLMPipeline",
             ]),
     ],
     dependencies: [
@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "MLMShards", dependencies: ["MLMCore", "MLMSystem", "MLMZstd"], swiftSettings: checkedSettings),
         .target(name: "MLMPacking", dependencies: ["MLMCore"], swiftSettings: checkedSettings),
         .target(name: "MLMMasking", dependencies: ["MLMCore"], swiftSettings: checkedSettings),
+        .target(name: "MLMOrder", dependencies: ["MLMCore"], swiftSettings: checkedSettings),
         .target(name: "MLMPMI", dependencies: ["MLMCore", "MLMSystem", "MLMZstd", "CMemory"], swiftSettings: checkedSettings),
 
         // MARK: - Jobs: the stages joined into runs (tokenize, mask, PMI, verify)
@@ -69,6 +70,12 @@ let package = Package(
             swiftSettings: checkedSettings
         ),
 
+        // MARK: - Benchmarks (tools/bench)
+        .executableTarget(
+            name: "mlmprep-order-bench", dependencies: ["MLMOrder"], path: "tools/bench/order-bench",
+            swiftSettings: checkedSettings
+        ),
+
         // MARK: - Tests
         .target(name: "MLMTestSupport", dependencies: ["MLMCore"], path: "Tests/MLMTestSupport"),
         .testTarget(name: "MLMZstdTests", dependencies: ["MLMZstd", "MLMCore"]),
@@ -78,6 +85,7 @@ let package = Package(
         .testTarget(name: "MLMShardsTests", dependencies: ["MLMShards", "MLMCore", "MLMZstd", "MLMTestSupport"]),
         .testTarget(name: "MLMPMITests", dependencies: ["MLMPMI", "MLMCore", "MLMTestSupport"]),
         .testTarget(name: "MLMPackingTests", dependencies: ["MLMPacking", "MLMCore"]),
+        .testTarget(name: "MLMOrderTests", dependencies: ["MLMOrder", "MLMCore"]),
         .testTarget(
             name: "MLMPrepTests",
             dependencies: [
