@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mlmprep", targets: ["mlmprep"]),
-        .library(name: "MLMPrepKit", targets: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMZstd", "MLMPipeline"]),
+        .library(name: "MLMPrepKit", targets: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMZstd", "MLMPipeline", "MLMVocab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -39,9 +39,13 @@ let package = Package(
             dependencies: ["MLMCore", "MLMZstd", "MLMShards", "MLMTokenizer", "MLMMasking", "CMemory"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "MLMVocab", dependencies: ["MLMCore", "MLMTokenizer"], swiftSettings: swiftSettings),
         .target(
             name: "MLMPipeline",
-            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode", "MLMPacking", "MLMMasking", "MLMPMI"],
+            dependencies: [
+                "MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode", "MLMPacking", "MLMMasking", "MLMPMI",
+                "MLMVocab",
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -49,7 +53,8 @@ let package = Package(
         .executableTarget(
             name: "mlmprep",
             dependencies: [
-                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking", "MLMPMI", "CMemory",
+                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking", "MLMPMI", "MLMVocab",
+                "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -64,6 +69,7 @@ let package = Package(
         .testTarget(name: "MLMShardsTests", dependencies: ["MLMShards", "MLMTestSupport"]),
         .testTarget(name: "MLMPMITests", dependencies: ["MLMPMI", "MLMMasking", "MLMTokenizer", "MLMCore", "MLMTestSupport"]),
         .testTarget(name: "MLMPackingTests", dependencies: ["MLMPacking", "MLMCore"]),
+        .testTarget(name: "MLMVocabTests", dependencies: ["MLMVocab", "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMTestSupport"]),
         .testTarget(name: "MLMPrepTests", dependencies: ["MLMPipeline", "MLMReaders", "MLMShards", "MLMTokenizer", "MLMTestSupport"]),
     ]
 )
