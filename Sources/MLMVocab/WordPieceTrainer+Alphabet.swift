@@ -22,7 +22,7 @@ extension WordPieceTrainer {
         let order = present.sorted { $0.count != $1.count ? $0.count < $1.count : $0.scalar > $1.scalar }
         var kept = order[removeCount...].map(\.scalar)
         if let reference = settings.reference {
-            let threshold = order[removeCount].count  // the lowest count kept
+            let threshold = removeCount < order.count ? order[removeCount].count : Int.max  // the lowest count kept
             let referenceSet = Set(reference.alphabet)
             let fits =
                 referenceSet.count == kept.count

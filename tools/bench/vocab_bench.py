@@ -40,6 +40,18 @@ def hf_child(corpus, size, cased, out):
     print(json.dumps({"seconds": seconds, "cpu": cpu, "tokens": len(vocab), "version": tokenizers.__version__}))
 
 
+def pinned_check(mlmprep, corpus, args, reference):
+    """Trains again with the reference's random draw (--alphabet-like) and says whether the files are equal."""
+    out = reference + ".pinned"
+    argv = [mlmprep, "vocab", corpus, "-o", out, "--size", str(args.vocab_size), "--quiet", "--alphabet-like", reference]
+    if args.cased:
+        argv.append("--cased")
+    if subprocess.run(argv).returncode != 0:
+        return "the run with --alphabet-like failed"
+    same = open(out, "rb").read() == open(reference, "rb").read()
+    return "with tokenizers' draw (--alphabet-like): " + ("identical files" if same else "files DIFFER")
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--hf-child":
         _, _, corpus, size, cased, out = sys.argv
@@ -93,16 +105,19 @@ def main():
             log(f"  mlmprep: {wall:.2f} s, {size / 1e6 / wall:.1f} MB/s, CPU {cpu:.1f} s, peak RSS {rss:.0f} MiB, "
                 f"{tokens} tokens")
     log("")
-    log(f"{'threads':>7} {'tokenizers s':>13} {'mlmprep s':>10} {'speed-up':>9} {'HF MiB':>8} {'mlmprep MiB':>12} {'RSS ratio':>10}")
+    log(f"{'threads':>7} {'tokenizers s':>13} {'mlmprep s':>10} {'speed-up':>9} {'CPU ratio':>10} {'HF MiB':>8} "
+        f"{'mlmprep MiB':>12} {'RSS ratio':>10}")
     for n in threads:
         hf, ours = rows.get(("hf", n)), rows.get(("mlmprep", n))
         if hf and ours:
-            log(f"{n:>7} {hf[0]:>13.2f} {ours[0]:>10.2f} {hf[0] / ours[0]:>8.2f}x {hf[1]:>8.0f} {ours[1]:>12.0f} "
-                f"{ours[1] / hf[1]:>10.2f}")
+            log(f"{n:>7} {hf[0]:>13.2f} {ours[0]:>10.2f} {hf[0] / ours[0]:>8.2f}x {hf[2] / ours[2]:>9.2f}x "
+                f"{hf[1]:>8.0f} {ours[1]:>12.0f} {ours[1] / hf[1]:>10.2f}")
             a = open(hf[3], encoding="utf-8").read().split("\n")
             b = open(ours[3], encoding="utf-8").read().split("\n")
-            log(f"        vocabularies: {len(set(a) & set(b))} tokens in both of {len(a) - 1} / {len(b) - 1}")
-    log("speed-up = tokenizers time / mlmprep time (above 1: mlmprep is faster); RSS ratio = mlmprep / tokenizers.")
+            log(f"        vocabularies: {len(set(a) & set(b))} tokens in both of {len(a) - 1} / {len(b) - 1}; "
+                f"{pinned_check(mlmprep, corpus, args, hf[3])}")
+    log("speed-up = tokenizers time / mlmprep time (above 1: mlmprep is faster); CPU ratio = tokenizers CPU "
+        "seconds / mlmprep CPU seconds; RSS ratio = mlmprep / tokenizers.")
     log("The machine is shared: figures vary from run to run.")
 
 
