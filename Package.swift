@@ -19,7 +19,7 @@ let package = Package(
             name: "MLMPrepKit",
             targets: [
                 "MLMCore", "MLMSystem", "MLMZstd", "MLMUnicode", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking",
-                "MLMMasking", "MLMOrder", "MLMPMI", "MLMPipeline",
+                "MLMMasking", "MLMOrder", "MLMPMI", "MLMVocab", "MLMPipeline",
             ]),
     ],
     dependencies: [
@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "MLMPacking", dependencies: ["MLMCore"], swiftSettings: checkedSettings),
         .target(name: "MLMMasking", dependencies: ["MLMCore"], swiftSettings: checkedSettings),
         .target(name: "MLMOrder", dependencies: ["MLMCore"], swiftSettings: checkedSettings),
+        .target(name: "MLMVocab", dependencies: ["MLMCore", "MLMTokenizer"], swiftSettings: checkedSettings),
         .target(name: "MLMPMI", dependencies: ["MLMCore", "MLMSystem", "MLMZstd", "CMemory"], swiftSettings: checkedSettings),
 
         // MARK: - Jobs: the stages joined into runs (tokenize, mask, PMI, verify)
@@ -54,7 +55,7 @@ let package = Package(
             name: "MLMPipeline",
             dependencies: [
                 "MLMCore", "MLMSystem", "MLMZstd", "MLMUnicode", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking",
-                "MLMMasking", "MLMPMI",
+                "MLMMasking", "MLMPMI", "MLMVocab",
             ],
             swiftSettings: checkedSettings
         ),
@@ -64,7 +65,7 @@ let package = Package(
             name: "mlmprep",
             dependencies: [
                 "MLMPipeline", "MLMCore", "MLMSystem", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking",
-                "MLMPMI", "CMemory",
+                "MLMPMI", "MLMVocab", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: checkedSettings
@@ -86,6 +87,8 @@ let package = Package(
         .testTarget(name: "MLMPMITests", dependencies: ["MLMPMI", "MLMCore", "MLMTestSupport"]),
         .testTarget(name: "MLMPackingTests", dependencies: ["MLMPacking", "MLMCore"]),
         .testTarget(name: "MLMOrderTests", dependencies: ["MLMOrder", "MLMCore"]),
+        .testTarget(
+            name: "MLMVocabTests", dependencies: ["MLMVocab", "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMTestSupport"]),
         .testTarget(
             name: "MLMPrepTests",
             dependencies: [
