@@ -74,7 +74,7 @@ trap 'rm -rf "$tmp"' EXIT
 echo "== torch tests"
 # importorskip would hide a broken install here, so a skipped test is a failure in this mode.
 set +e
-PYTHONPATH=tools/python "$py" -m pytest -q -rs tools/python/tests/test_torch_dataset.py 2>&1 | tee "$tmp/pytest.log"
+"$py" -m pytest -q -rs tools/python/tests/test_torch_dataset.py 2>&1 | tee "$tmp/pytest.log"
 rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" -ne 0 ]; then
