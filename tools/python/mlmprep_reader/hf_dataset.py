@@ -42,7 +42,7 @@ from .batches import (
     iter_batches,
 )
 from .errors import MLMBError
-from .shards import MANIFEST_NAME, SHARD_SUFFIX, _has_seek_table_footer, read_record
+from .shards import MANIFEST_NAME, SHARD_SUFFIX, _has_seek_table_footer, _stream_name, read_record
 
 #: The [B, L] tensors a row keeps when the batch has them, in this order; then the pair-task label.
 ROW_FIELDS = ("input_ids", "attention_mask", "token_type_ids", "special_tokens_mask", "labels")
@@ -60,8 +60,25 @@ def iter_rows(batch, *, pair_labels: bool = True, extra_fields=()):
         yield {name: column[i] for name, column in columns.items()}
 
 
+class _StreamHandle:
+    """A file object or pipe given to ``datasets`` in ``gen_kwargs``, which it hashes by pickling: only the
+    stream's name is pickled, the object stays in this process (a stream can be read by one process only)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.name = _stream_name(stream)
+
+    def __getstate__(self):
+        return {"stream": None, "name": self.name}
+
+
 def _stream_rows(source, pair_labels, extra_fields):
-    if isinstance(source, str) and source == "-":
+    if isinstance(source, _StreamHandle):
+        if source.stream is None:
+            raise MLMBError(source.name, "a stream object cannot be read in another process (a DataLoader "
+                            "worker): read it with dataloader_num_workers=0, or pass '-' (stdin) or a path")
+        source = source.stream
+    elif isinstance(source, str) and source == "-":
         # In a DataLoader worker, multiprocessing has replaced sys.stdin with /dev/null, but file descriptor
         # 0 is still the pipe from mlmprep.
         source = sys.stdin.buffer if multiprocessing.parent_process() is None else open(0, "rb", closefd=False)
@@ -137,6 +154,10 @@ def hf_iterable_dataset(source="-", *, pair_labels: bool = True, extra_fields=()
             if not (_has_seek_table_footer(f) or path.name.endswith(SHARD_SUFFIX)):
                 path, source = None, str(path)  # saved pipe output: a stream
     if path is None:
+        if source is sys.stdin or source is sys.stdin.buffer:
+            source = "-"
+        elif hasattr(source, "read"):
+            source = _StreamHandle(source)
         return datasets.IterableDataset.from_generator(_stream_rows, gen_kwargs={"source": source, **options})
     shards, first = _file_shards(path, allow_incomplete)
     features = None if first is None else _features(datasets, first, pair_labels, extra_fields)
