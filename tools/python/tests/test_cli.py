@@ -130,10 +130,19 @@ def test_head_shows_our_sequences_as_tokens(outputs):
 
 
 def test_head_of_a_store(outputs):
+    vocab = (outputs["store"] / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    record = reference_batches(outputs["store"])[0]  # the store's first record: ids, flags, doc_offsets
+    offsets = record["doc_offsets"].tolist()
     code, out, err = cli("head", outputs["store"], "-n", "2", "--values", "6")
     assert code == 0, err
-    assert out.count("document ") == 2 and out.count(" ...\n") == 2
-    assert out.splitlines()[1].startswith("  the lighthouse at the end of")
+    lines = out.splitlines()
+    assert len(lines) == 4
+    for d in range(2):
+        ids = record["ids"][offsets[d]:offsets[d + 1]].tolist()
+        sentences = int(((record["flags"][offsets[d]:offsets[d + 1]] & 2) != 0).sum())
+        assert f"document {d} of record 0 " in lines[2 * d]
+        assert f"{len(ids)} tokens, {sentences} sentences" in lines[2 * d]
+        assert lines[2 * d + 1] == "  " + " ".join(vocab[i] for i in ids[:6]) + " ..."
 
 
 def test_info_and_usage_errors(outputs, tmp_path):

@@ -2,9 +2,10 @@
 by the PyPI build backend named in pyproject.toml), then a smoke subset of the tests run there.
 
 The tree is copied first (without tests and caches) so that the in-tree build leaves nothing behind in the
-checkout; the command is the one a user types (``pip install ./tools/python``), from the copy's root. The smoke subset is test_reader.py and
-test_batches.py (plus pytest and safetensors, which they need), run from the checkout's tests with the new
-venv's Python: they must import the package from that venv's site-packages, never from tools/python.
+checkout; the command is the one a user types (``pip install ./tools/python``), from the copy's root. The
+smoke subset is test_reader.py and test_batches.py (plus pytest and safetensors, which they need), run from
+the checkout's tests with the new venv's Python: they must import the package from that venv's
+site-packages, never from tools/python.
 """
 
 from __future__ import annotations
