@@ -12,6 +12,10 @@ try:
 except ImportError as e:
     raise pytest.UsageError(f"{e}: the tests need the package installed in this Python: run tools/setup.sh "
                             "(it installs tools/python into .venv) or `pip install ./tools/python`") from None
+# test_install.py runs some of these tests in a new venv and names it here: the package must come from there.
+_EXPECTED = os.environ.get("MLMPREP_READER_EXPECTED_UNDER")
+if _EXPECTED and not Path(mlmprep_reader.__file__).resolve().is_relative_to(Path(_EXPECTED).resolve()):
+    raise pytest.UsageError(f"mlmprep_reader was imported from {mlmprep_reader.__file__}, not from {_EXPECTED}")
 
 
 @pytest.fixture(scope="session")
