@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # The "full mode" of the tests: everything tools/test.sh runs, then the training side with PyTorch.
 #   1. tools/test.sh (set-up, swift build, swift test, the Python tests)
-#   2. installs torch and transformers into .venv if missing (large downloads, which is why this is a
-#      separate mode; the default install keeps tests torch-free)
-#   3. the torch tests (tools/python/tests/test_torch_dataset.py; here they must run, not skip)
+#   2. installs torch, transformers and accelerate (which Trainer needs) into .venv if missing (large
+#      downloads, which is why this is a separate mode; the default install keeps tests torch-free)
+#   3. the torch tests (tools/python/tests/test_torch_dataset.py, and test_hf_trainer.py: Trainer with
+#      BertForMaskedLM on the datasets adapter's rows; here they must run, not skip)
 #   4. the real pipeline: mlmprep tokenize corpora/en.txt corpora/multilingual.txt with the bert-base-uncased
 #      vocab, mlmprep mask --stdout piped into tools/python/examples/train_tiny_bert.py --steps 300, which
 #      fails unless the loss goes down; mlmprep must end with status 0 when the trainer closes the pipe.
 #
 # Usage: tools/full_test.sh [--skip-base]     (--skip-base skips step 1, for re-runs)
 # Environment:
-#   MLMPREP_BIN           the CLI for step 4 (default: .build/debug/mlmprep, which step 1 builds)
+#   MLMPREP_BIN           the CLI for steps 3 and 4 (default: .build/debug/mlmprep, which step 1 builds)
 #   MLMPREP_TORCH_INDEX   a package index for torch, e.g. https://download.pytorch.org/whl/cpu for the
 #                         CPU-only wheel. Without it torch comes from a local wheel offered through pip's
 #                         find-links (PIP_FIND_LINKS) if there is one, else from PyPI (on Linux x86-64 that
@@ -54,7 +55,7 @@ if ! "$py" -c 'import torch' >/dev/null 2>&1; then
         "${pip[@]}" torch
     fi
 fi
-if ! "$py" -c 'import transformers' >/dev/null 2>&1; then
+if ! "$py" -c 'import transformers, accelerate' >/dev/null 2>&1; then
     # Keep the versions the parity tests were written against (tools/setup.sh pins tokenizers).
     constraints=$(mktemp)
     "$py" - >"$constraints" <<'EOF'
@@ -62,8 +63,8 @@ import importlib.metadata as m
 for name in ("tokenizers", "numpy", "torch"):
     print(f"{name}=={m.version(name)}")
 EOF
-    say "installing transformers from PyPI (keeping $(tr '\n' ' ' <"$constraints"))"
-    "${pip[@]}" -c "$constraints" transformers
+    say "installing transformers and accelerate from PyPI (keeping $(tr '\n' ' ' <"$constraints"))"
+    "${pip[@]}" -c "$constraints" transformers accelerate
     rm -f "$constraints"
 fi
 "$py" -c 'import torch, transformers; print(f"torch {torch.__version__}, transformers {transformers.__version__}")'
@@ -71,10 +72,14 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+bin="${MLMPREP_BIN:-$PWD/.build/debug/mlmprep}"
+[ -x "$bin" ] || { say "no mlmprep binary at $bin (run swift build, or set MLMPREP_BIN)"; exit 1; }
+export MLMPREP_BIN="$bin" MLMPREP_PYTHON="$PWD/$py" MLMPREP_BERT_VOCAB="$PWD/.venv/bert-base-uncased/vocab.txt"
+
 echo "== torch tests"
 # importorskip would hide a broken install here, so a skipped test is a failure in this mode.
 set +e
-PYTHONPATH=tools/python "$py" -m pytest -q -rs tools/python/tests/test_torch_dataset.py 2>&1 | tee "$tmp/pytest.log"
+"$py" -m pytest -q -rs tools/python/tests/test_torch_dataset.py tools/python/tests/test_hf_trainer.py 2>&1 | tee "$tmp/pytest.log"
 rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" -ne 0 ]; then
@@ -87,8 +92,6 @@ if grep -Eq '[0-9]+ skipped' "$tmp/pytest.log"; then
 fi
 
 echo "== pipeline: tokenize | mask --stdout | train_tiny_bert.py"
-bin="${MLMPREP_BIN:-$PWD/.build/debug/mlmprep}"
-[ -x "$bin" ] || { say "no mlmprep binary at $bin (run swift build, or set MLMPREP_BIN)"; exit 1; }
 if ! "$bin" mask --help 2>&1 | grep -q 'mlmprep mask'; then
     say "FAILED: $bin has no 'mask' subcommand"
     exit 1

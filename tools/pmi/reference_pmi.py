@@ -39,10 +39,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "python"))
-
-from mlmprep_reader import iter_documents, load_manifest, load_vocab  # noqa: E402
+from mlmprep_reader import iter_documents, load_manifest, load_vocab  # pip install ./tools/python
 
 FORMAT = "mlmprep.pmi"
 HEADER_PREFIX = "# " + FORMAT + " "

@@ -67,8 +67,15 @@ def load_vocab(store_dir) -> list[str]:
     path = Path(store_dir) / "vocab.txt"
     if not path.is_file():
         raise MLMBError(str(store_dir), "no vocab.txt in the store")
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
+    return read_vocab_file(path)
+
+
+def read_vocab_file(path) -> list[str]:
+    """A ``vocab.txt`` (one token per line, line k = id k) as a list of tokens."""
+    path = Path(path)
+    if not path.is_file():
+        raise MLMBError(str(path), "no such vocabulary file")
+    lines = path.read_text(encoding="utf-8").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return [line.rstrip("\r") for line in lines]

@@ -5,7 +5,7 @@ and a hand-built seek table, through the helpers of test_reader.py), so these te
 contract of docs/design.md §3.2 independently of the Swift writer. When ``MLMPREP_BIN`` names the built CLI and
 it has the ``mask`` subcommand, the real pipeline ``tokenize | mask --stdout | python`` is checked too.
 
-Run: ``PYTHONPATH=tools/python python -m pytest tools/python/tests/test_batches.py``.
+Run: ``.venv/bin/python -m pytest tools/python/tests/test_batches.py``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import mlmprep_reader
 from mlmprep_reader import MLMBError, check_batch, iter_batches, iter_documents, read_batch
 from test_reader import write_directory, write_shard
 
-PYTHON_DIR = Path(__file__).resolve().parents[1]
 REPO = Path(__file__).resolve().parents[3]
-ENV = {**os.environ, "PYTHONPATH": str(PYTHON_DIR)}
+# Child Pythons import the installed package (tools/setup.sh), never a PYTHONPATH.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 TIMEOUT = 600
 
 PAD, UNK, CLS, SEP, MASK = 0, 100, 101, 102, 103

@@ -4,7 +4,7 @@ They run the Swift binary named by the environment variable ``MLMPREP_BIN`` (ski
 when it is unset; CI always sets it):
 
     swift build -c release
-    MLMPREP_BIN=$PWD/.build/release/mlmprep PYTHONPATH=tools/python python -m pytest tools/python/tests
+    MLMPREP_BIN=$PWD/.build/release/mlmprep .venv/bin/python -m pytest tools/python/tests
 
 The store is checked with independent code (struct + zstandard + ``safetensors.numpy.load``), not only
 through ``mlmprep_reader``. The reference for every id is ``BertWordPieceTokenizer(vocab)`` (docs/design.md §4),

@@ -2,7 +2,7 @@
 
 Records are made with ``safetensors.numpy.save`` and compressed one per frame with ``zstandard``; the seek
 table is built by hand, so these tests pin the container format independently of the Swift writer.
-Run: ``PYTHONPATH=tools/python python -m pytest tools/python/tests``.
+Run: ``.venv/bin/python -m pytest tools/python/tests`` (tools/setup.sh installs the package into .venv).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from safetensors.numpy import save as st_save
 import mlmprep_reader
 from mlmprep_reader import MLMBError, iter_documents, iter_records, load_manifest, read_record, seek_table
 
-PYTHON_DIR = Path(__file__).resolve().parents[1]
 HAVE_ZSTD_CLI = shutil.which("zstd") is not None
-ENV = {**os.environ, "PYTHONPATH": str(PYTHON_DIR)}
+# Child Pythons import the installed package (tools/setup.sh), never a PYTHONPATH.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 # ----------------------------------------------------------------------------------------------------
 # Writing MLMB the way the contract describes
