@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mlmprep", targets: ["mlmprep"]),
-        .library(name: "MLMPrepKit", targets: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMZstd", "MLMPipeline"]),
+        .library(name: "MLMPrepKit", targets: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMZstd", "MLMPipeline", "MLMFormats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "MLMShards", dependencies: ["MLMCore", "MLMZstd", "CSHA256"], swiftSettings: swiftSettings),
         .target(name: "MLMPacking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
         .target(name: "MLMMasking", dependencies: ["MLMCore"], swiftSettings: swiftSettings),
+        .target(name: "MLMFormats", dependencies: ["MLMCore", "MLMZstd", "MLMShards"], swiftSettings: swiftSettings),
         .target(
             name: "MLMPMI",
             dependencies: ["MLMCore", "MLMZstd", "MLMShards", "MLMTokenizer", "MLMMasking", "CMemory"],
@@ -41,7 +42,10 @@ let package = Package(
         ),
         .target(
             name: "MLMPipeline",
-            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode", "MLMPacking", "MLMMasking", "MLMPMI"],
+            dependencies: [
+                "MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode", "MLMPacking", "MLMMasking", "MLMPMI",
+                "MLMFormats",
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -50,7 +54,7 @@ let package = Package(
             name: "mlmprep",
             dependencies: [
                 "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking", "MLMPMI", "CMemory",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "MLMFormats", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -63,6 +67,7 @@ let package = Package(
         .testTarget(name: "MLMMaskingTests", dependencies: ["MLMMasking", "MLMCore"]),
         .testTarget(name: "MLMShardsTests", dependencies: ["MLMShards", "MLMTestSupport"]),
         .testTarget(name: "MLMPMITests", dependencies: ["MLMPMI", "MLMMasking", "MLMTokenizer", "MLMCore", "MLMTestSupport"]),
+        .testTarget(name: "MLMFormatsTests", dependencies: ["MLMFormats", "MLMShards", "MLMCore", "MLMTestSupport"]),
         .testTarget(name: "MLMPackingTests", dependencies: ["MLMPacking", "MLMCore"]),
         .testTarget(name: "MLMPrepTests", dependencies: ["MLMPipeline", "MLMReaders", "MLMShards", "MLMTokenizer", "MLMTestSupport"]),
     ]

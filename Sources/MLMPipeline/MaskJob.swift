@@ -1,5 +1,6 @@
 import Foundation
 import MLMCore
+import MLMFormats
 import MLMMasking
 import MLMPacking
 import MLMShards
@@ -12,6 +13,8 @@ public enum BatchDestination: Sendable, Equatable {
     case directory(String)
     /// The same frames on standard output, flushed per batch.
     case standardOutput
+    /// A MosaicML Streaming MDS dataset, one sample per sequence (see ``MaskJob/mdsSink(_:resume:)``).
+    case mds(MDSOutputSettings)
 }
 
 /// The settings of one `mlmprep mask` run.
@@ -172,6 +175,8 @@ public struct MaskJob {
             }
         case .standardOutput:
             sink = StdoutFrameSink()
+        case .mds(let output):
+            sink = try Self.mdsSink(output, resume: settings.resume)
         }
 
         // Resume point: batches before `resumeBatch` are not submitted; `resumeFrame` frames of it are dropped.

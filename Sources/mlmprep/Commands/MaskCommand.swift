@@ -148,6 +148,8 @@ struct MaskCommand: ParsableCommand {
 
     @OptionGroup var runOptions: RunOptions
 
+    @OptionGroup var formatOptions: MaskFormatOptions
+
     enum IDType: String, ExpressibleByArgument, CaseIterable { case i32, u16 }
 
     func validate() throws {
@@ -156,6 +158,7 @@ struct MaskCommand: ParsableCommand {
             throw ValidationError("--resume needs an output directory (-o DIR): a stream on standard output cannot be resumed")
         }
         if resume && overwrite { throw ValidationError("give --resume or --overwrite, not both") }
+        try formatOptions.check(stdout: stdout, sizeLimit: maxShardBytes ?? maxShardMB << 20)
         if maxShardMB < 1 { throw ValidationError("--max-shard-mb must be at least 1 (got \(maxShardMB))") }
         if let maxShardBytes, maxShardBytes < 1 {
             throw ValidationError("--max-shard-bytes must be at least 1 (got \(maxShardBytes))")
@@ -247,14 +250,17 @@ struct MaskCommand: ParsableCommand {
     func run() throws {
         try CommandErrors.reporting {
             var settings = MaskJobSettings(
-                store: store, destination: stdout ? .standardOutput : .directory(output ?? ""),
+                store: store,
+                destination: try formatOptions.destination(
+                    stdout: stdout, directory: output ?? "", sizeLimit: maxShardBytes ?? maxShardMB << 20,
+                    overwrite: overwrite),
                 packing: packingSettings(), masking: try maskingSettings())
             settings.epoch = epoch
             settings.epochs = epochs
             settings.dropLast = dropLast
             settings.idsU16 = ids == .u16
             settings.threads = runOptions.resolvedThreads
-            settings.compressionLevel = level
+            settings.compressionLevel = formatOptions.recordLevel(level)
             settings.maxShardBytes = maxShardBytes ?? maxShardMB << 20
             settings.overwrite = overwrite
             settings.pmiTable = pmi
