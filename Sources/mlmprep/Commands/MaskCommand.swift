@@ -158,7 +158,7 @@ struct MaskCommand: ParsableCommand {
             throw ValidationError("--resume needs an output directory (-o DIR): a stream on standard output cannot be resumed")
         }
         if resume && overwrite { throw ValidationError("give --resume or --overwrite, not both") }
-        try formatOptions.check(stdout: stdout, sizeLimit: maxShardBytes ?? maxShardMB << 20)
+        try formatOptions.check(stdout: stdout, resume: resume, sizeLimit: maxShardBytes ?? maxShardMB << 20)
         if maxShardMB < 1 { throw ValidationError("--max-shard-mb must be at least 1 (got \(maxShardMB))") }
         if let maxShardBytes, maxShardBytes < 1 {
             throw ValidationError("--max-shard-bytes must be at least 1 (got \(maxShardBytes))")

@@ -33,8 +33,9 @@ struct MaskFormatOptions: ParsableArguments {
     /// Checks the MDS flags against the rest of the command line.
     /// - Parameters:
     ///   - stdout: `--stdout` was given.
+    ///   - resume: `--resume` was given.
     ///   - sizeLimit: The shard size limit in bytes (`--max-shard-mb`/`--max-shard-bytes`).
-    func check(stdout: Bool, sizeLimit: Int) throws {
+    func check(stdout: Bool, resume: Bool, sizeLimit: Int) throws {
         guard format == .mds else {
             if mdsCompression != "zstd" || !mdsHashes.isEmpty {
                 throw ValidationError("--mds-compression and --mds-hashes need --format mds")
@@ -45,6 +46,9 @@ struct MaskFormatOptions: ParsableArguments {
             throw ValidationError(
                 "--format mds writes a directory (-o DIR): StreamingDataset cannot read a pipe; use --stdout with the "
                     + "default format")
+        }
+        if resume {
+            throw ValidationError("--resume is not available with --format mds (MDS shards have no journal); use --overwrite")
         }
         if sizeLimit >= 1 << 32 {
             throw ValidationError("MDS shards must stay under 4 GiB (Streaming's uint32 offsets): lower --max-shard-mb")
