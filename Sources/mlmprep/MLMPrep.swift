@@ -15,7 +15,7 @@ struct MLMPrep: ParsableCommand {
         version: MLMPrepVersion.string,
         subcommands: [
             TokenizeCommand.self, MaskCommand.self, PMICommand.self, InspectCommand.self, VerifyCommand.self,
-            EncodeCommand.self,
+            EncodeCommand.self, ExportCommand.self,
         ]
     )
 

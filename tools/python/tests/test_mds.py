@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import zstd  # python-zstd: the decoder Streaming's compression module uses
-from safetensors.numpy import load as st_load
+
+from safetensors_stream import records
 
 REPO = Path(__file__).resolve().parents[3]
 CORPORA = REPO / "corpora"
@@ -115,22 +116,9 @@ def run_mask(mlmprep_bin, store, *args, expect=0) -> subprocess.CompletedProcess
 
 
 def mlmb_rows(directory: Path) -> list[dict[str, np.ndarray]]:
-    """Every sequence of an MLMB directory, read with the zstd CLI and safetensors (not our own reader)."""
-    rows = []
-    manifest = json.loads((directory / "manifest.json").read_text())
-    for shard in manifest["shards"]:
-        raw = subprocess.run(["zstd", "-q", "-dc", directory / shard["file"]], check=True,
-                             capture_output=True).stdout
-        offset = 0
-        while offset < len(raw):
-            header = int.from_bytes(raw[offset:offset + 8], "little")
-            meta = json.loads(raw[offset + 8:offset + 8 + header])
-            end = offset + 8 + header + max(v["data_offsets"][1] for k, v in meta.items() if k != "__metadata__")
-            batch = st_load(raw[offset:end])
-            offset = end
-            for row in range(len(batch["input_ids"])):
-                rows.append({name: np.array(value[row]) for name, value in batch.items()})
-    return rows
+    """Every sequence of an MLMB batch directory."""
+    return [{name: np.array(value[row]) for name, value in batch.items()}
+            for batch in records(directory) for row in range(len(batch["input_ids"]))]
 
 
 def columns_of(row: dict[str, np.ndarray]) -> dict[str, str]:
