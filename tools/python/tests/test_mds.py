@@ -6,98 +6,40 @@ shard, and ``index.json``. Streaming's own ``MDSReader`` and ``compression.decom
 ``StreamingDataset`` uses) read our shards back, and its ``hashing.get_hash`` (what ``validate_hash`` calls) agrees
 with the hashes we record.
 
-How Streaming is imported without torch: ``import streaming`` runs ``streaming/__init__.py``, which imports the
-PyTorch dataset, so the wheel's package files are loaded with the two top-level package objects (``streaming``,
-``streaming.base``) created empty instead of running their ``__init__``; every other module (writer, encodings,
-compression, hashing, util, storage, shared, world) is the wheel's own file, run as is, with its real dependencies
-(numpy, zstd, xxhash, Pillow, brotli, python-snappy, tqdm). ``streaming.base.util``, ``distributed``, ``world`` and
-``shared.prefix`` import ``torch``, ``torch.distributed`` and ``torch.utils.data`` at module level for the
-multi-process dataset; those names are stand-ins that record any use. The ``no_torch_use`` check asserts the list
-is still empty after writing and reading, which proves the writer path never touches them. The full mode
-(tools/full_test.sh, tests/test_mds_streaming.py) runs the real ``StreamingDataset`` with torch.
+How Streaming is imported without torch: see ``streaming_wheel.py``. The wheel's own writer, reader, compression and
+hashing modules run as they are, with stand-ins for the torch names that ``streaming.base.util`` and its neighbours
+import for the multi-process dataset; the ``streaming`` fixture asserts afterwards that none of them was used.
+The full mode (tools/full_test.sh, tests/test_mds_streaming.py) runs the real ``StreamingDataset`` with torch.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import types
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 import zstd  # python-zstd: the decoder Streaming's compression module uses
 
+import streaming_wheel
 from safetensors_stream import records
 
 REPO = Path(__file__).resolve().parents[3]
 CORPORA = REPO / "corpora"
-TORCH_USES: list[str] = []
-
-
-class _Unused(types.ModuleType):
-    """A stand-in module: any attribute not set on it is recorded as a use, then refused."""
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        TORCH_USES.append(f"{self.__name__}.{name}")
-        raise RuntimeError(f"{self.__name__}.{name} was used, but the MDS writer path must not need torch")
-
-
-def _torch_stand_ins() -> None:
-    torch, dist, utils, data = (_Unused(n) for n in ("torch", "torch.distributed", "torch.utils", "torch.utils.data"))
-    torch.__path__, utils.__path__ = [], []
-    torch.distributed, torch.utils, utils.data = dist, utils, data
-    torch.Tensor = type("Tensor", (), {})  # only in annotations of streaming/base/distributed.py
-
-    def get_worker_info(*args, **kwargs):  # imported by streaming/base/world.py, called only by datasets
-        TORCH_USES.append("torch.utils.data.get_worker_info")
-        raise RuntimeError("torch.utils.data.get_worker_info was used")
-
-    data.get_worker_info = get_worker_info
-    for module in (torch, dist, utils, data):
-        sys.modules.setdefault(module.__name__, module)
-
-
-def _wheel() -> Path:
-    named = os.environ.get("MLMPREP_STREAMING_WHEEL")
-    if named:
-        return Path(named)
-    found = sorted((REPO / ".venv" / "wheels").glob("mosaicml_streaming-*.whl"))
-    assert found, "no mosaicml-streaming wheel in .venv/wheels: run tools/setup.sh"
-    return found[-1]
 
 
 @pytest.fixture(scope="module")
 def streaming(tmp_path_factory):
     """Streaming's writer, reader, compression and hashing modules, from the PyPI wheel's own files."""
-    root = tmp_path_factory.mktemp("streaming-wheel")
-    with zipfile.ZipFile(_wheel()) as wheel:
-        wheel.extractall(root)
-    if "streaming" not in sys.modules:
-        _torch_stand_ins()
-        for name in ("streaming", "streaming.base"):
-            package = types.ModuleType(name)
-            package.__path__ = [str(root.joinpath(*name.split(".")))]
-            sys.modules[name] = package
-    import importlib
-
-    modules = types.SimpleNamespace(
-        writer=importlib.import_module("streaming.base.format.mds.writer"),
-        format=importlib.import_module("streaming.base.format"),
-        compression=importlib.import_module("streaming.base.compression"),
-        hashing=importlib.import_module("streaming.base.hashing"),
-    )
+    modules = streaming_wheel.load(tmp_path_factory.mktemp("streaming-wheel"), {
+        "writer": "streaming.base.format.mds.writer", "format": "streaming.base.format",
+        "compression": "streaming.base.compression", "hashing": "streaming.base.hashing",
+    }, stand_ins="torch" not in sys.modules)
     yield modules
-    # Later test files must see the real torch (or none): drop the stand-ins and the modules loaded over them.
-    for name in [n for n in sys.modules if n.split(".")[0] in ("torch", "streaming")]:
-        if isinstance(sys.modules[name], _Unused) or name.startswith("streaming"):
-            del sys.modules[name]
-    assert TORCH_USES == [], f"the MDS code path used torch: {TORCH_USES}"
+    streaming_wheel.unload()
+    assert streaming_wheel.TORCH_USES == [], f"the MDS code path used torch: {streaming_wheel.TORCH_USES}"
 
 
 @pytest.fixture(scope="module")
