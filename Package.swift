@@ -19,7 +19,7 @@ let package = Package(
             name: "MLMPrepKit",
             targets: [
                 "MLMCore", "MLMSystem", "MLMZstd", "MLMUnicode", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking",
-                "MLMMasking", "MLMOrder", "MLMPMI", "MLMVocab", "MLMPipeline",
+                "MLMMasking", "MLMOrder", "MLMPMI", "MLMVocab", "MLMFormats", "MLMPipeline",
             ]),
     ],
     dependencies: [
@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "MLMMasking", dependencies: ["MLMCore"], swiftSettings: checkedSettings),
         .target(name: "MLMOrder", dependencies: ["MLMCore"], swiftSettings: checkedSettings),
         .target(name: "MLMVocab", dependencies: ["MLMCore", "MLMTokenizer"], swiftSettings: checkedSettings),
+        .target(name: "MLMFormats", dependencies: ["MLMCore", "MLMSystem", "MLMZstd", "MLMShards"], swiftSettings: checkedSettings),
         .target(name: "MLMPMI", dependencies: ["MLMCore", "MLMSystem", "MLMZstd", "CMemory"], swiftSettings: checkedSettings),
 
         // MARK: - Jobs: the stages joined into runs (tokenize, mask, PMI, verify)
@@ -55,7 +56,7 @@ let package = Package(
             name: "MLMPipeline",
             dependencies: [
                 "MLMCore", "MLMSystem", "MLMZstd", "MLMUnicode", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking",
-                "MLMMasking", "MLMPMI", "MLMVocab",
+                "MLMMasking", "MLMPMI", "MLMVocab", "MLMFormats",
             ],
             swiftSettings: checkedSettings
         ),
@@ -65,7 +66,7 @@ let package = Package(
             name: "mlmprep",
             dependencies: [
                 "MLMPipeline", "MLMCore", "MLMSystem", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking",
-                "MLMPMI", "MLMVocab", "CMemory",
+                "MLMPMI", "MLMVocab", "MLMFormats", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: checkedSettings
@@ -87,6 +88,7 @@ let package = Package(
         .testTarget(name: "MLMPMITests", dependencies: ["MLMPMI", "MLMCore", "MLMTestSupport"]),
         .testTarget(name: "MLMPackingTests", dependencies: ["MLMPacking", "MLMCore"]),
         .testTarget(name: "MLMOrderTests", dependencies: ["MLMOrder", "MLMCore"]),
+        .testTarget(name: "MLMFormatsTests", dependencies: ["MLMFormats", "MLMShards", "MLMCore", "MLMSystem", "MLMTestSupport"]),
         .testTarget(
             name: "MLMVocabTests", dependencies: ["MLMVocab", "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMTestSupport"]),
         .testTarget(

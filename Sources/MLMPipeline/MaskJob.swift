@@ -1,6 +1,7 @@
 import MLMSystem
 import Foundation
 import MLMCore
+import MLMFormats
 import MLMMasking
 import MLMPacking
 import MLMShards
@@ -13,6 +14,8 @@ public enum BatchDestination: Sendable, Equatable {
     case directory(String)
     /// The same frames on standard output, flushed per batch.
     case standardOutput
+    /// A MosaicML Streaming MDS dataset, one sample per sequence (see ``MaskJob/mdsSink(_:resume:)``).
+    case mds(MDSOutputSettings)
 }
 
 /// The settings of one `mlmprep mask` run.
@@ -144,7 +147,12 @@ public struct MaskJob {
 
     /// Opens the destination: a journaled directory (which `--resume` may find finished) or standard output.
     private func openOutput(inputs: MaskInputs) throws -> MaskOutput.Opening {
-        guard case .directory(let path) = settings.destination else { return .opened(.standardOutput(StdoutFrameSink())) }
+        let path: String
+        switch settings.destination {
+        case .directory(let directory): path = directory
+        case .standardOutput: return .opened(.stream(StdoutFrameSink()))
+        case .mds(let output): return .opened(.stream(try Self.mdsSink(output, resume: settings.resume)))
+        }
         let digest = try SHA256.hashFile(Path.join(settings.store, ManifestFile.fileName)).digest.hexDigest
         switch try JournaledShardOutput.open(
             directory: path, policy: OutputDirectory.Policy(resume: settings.resume, overwrite: settings.overwrite),

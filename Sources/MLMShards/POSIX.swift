@@ -92,3 +92,12 @@ extension ShardError {
         ShardError(SystemError(operation, path: path, errorNumber: errorNumber))
     }
 }
+
+extension ShardError {
+    /// Runs a system-layer call (``MLMSystem/AtomicFile``, ``MLMSystem/FileDescriptor``, …) in code that throws
+    /// shard errors.
+    /// - Throws: The call's ``MLMSystem/SystemError`` as a ``ShardError``.
+    public static func mapping<T>(_ body: () throws(SystemError) -> T) throws(ShardError) -> T {
+        try POSIX.mapping(body)
+    }
+}

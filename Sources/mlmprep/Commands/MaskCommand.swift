@@ -132,6 +132,8 @@ struct MaskCommand: ParsableCommand {
 
     @OptionGroup var runOptions: RunOptions
 
+    @OptionGroup var formatOptions: MaskFormatOptions
+
     enum IDType: String, ExpressibleByArgument, CaseIterable { case i32, u16 }
 
     /// `m,r,k` as `--replace` takes it.
@@ -142,6 +144,8 @@ struct MaskCommand: ParsableCommand {
         if outputOptions.resume && stdout {
             throw ValidationError("--resume needs an output directory (-o DIR): a stream on standard output cannot be resumed")
         }
+        try formatOptions.check(
+            stdout: stdout, resume: outputOptions.resume, sizeLimit: outputOptions.resolvedMaxShardBytes)
         for (name, value) in [("--rate", rate), ("--predict-rate", predictRate), ("--corrupt-rate", corruptRate)] {
             if let value, !(value > 0 && value < 1) { throw ValidationError("\(name) must be in (0, 1), got \(value)") }
         }
@@ -223,7 +227,10 @@ struct MaskCommand: ParsableCommand {
                 outputs: (output.map { [NamedPath("-o", $0)] } ?? []) + runOptions.statsOutput,
                 writesStandardOutput: stdout)
             var settings = MaskJobSettings(
-                store: storeArgument.store, destination: stdout ? .standardOutput : .directory(output ?? ""),
+                store: storeArgument.store,
+                destination: try formatOptions.destination(
+                    stdout: stdout, directory: output ?? "", sizeLimit: outputOptions.resolvedMaxShardBytes,
+                    overwrite: outputOptions.overwrite),
                 packing: packingSettings(), masking: try maskingSettings())
             settings.epoch = epoch
             settings.epochs = epochs
@@ -231,6 +238,7 @@ struct MaskCommand: ParsableCommand {
             settings.idsU16 = ids == .u16
             settings.threads = runOptions.resolvedThreads
             outputOptions.apply(to: &settings)
+            settings.compressionLevel = formatOptions.recordLevel(outputOptions.level)
             settings.pmiTable = pmi
             // --resume is how the run is continued, not a setting of it: the manifest of a resumed run must be the
             // uninterrupted run's.
