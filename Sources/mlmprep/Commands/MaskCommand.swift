@@ -186,6 +186,11 @@ struct MaskCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.message)
         }
+        try ResourceChecks.checkShardSize(maxShardMB)
+        var sizing = MaskJobSettings(
+            store: store, destination: .standardOutput, packing: packingSettings(), masking: try maskingSettings())
+        (sizing.epoch, sizing.epochs, sizing.threads) = (epoch, epochs, runOptions.resolvedThreads)
+        try ResourceChecks.checkMask(sizing)
     }
 
     /// The masking settings: the preset's, then every explicit flag.

@@ -65,6 +65,12 @@ struct TokenizeCommand: ParsableCommand {
         if resume && input.inputs.contains("-") {
             throw ValidationError("--resume cannot read standard input ('-') again; give the input as files")
         }
+        try ResourceChecks.checkShardSize(maxShardMB)
+        var sizing = TokenizeJobSettings(inputs: [], output: output)
+        sizing.reader = input.readerOptions
+        if let chunkBytes { sizing.reader.targetChunkBytes = chunkBytes }
+        sizing.threads = runOptions.resolvedThreads
+        try ResourceChecks.checkTokenize(sizing)
     }
 
     func run() throws {
