@@ -30,7 +30,11 @@ struct MLMPrep: ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                var message = fullMessage(for: error)
+                if let hint = DashNameHint.hint(for: Array(CommandLine.arguments.dropFirst())) {
+                    message = message.replacingFirstLine { $0 + " (\(hint))" }
+                }
+                FileHandle.standardError.write(Data((message + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)
