@@ -25,6 +25,8 @@ public final class ByteSource {
     private var decoder: ZstdStreamDecoder?
     private var started = false
     private var finished = false
+    /// Size and modification time at open, for regular files (see ``OpenedFileState``).
+    private var opened: OpenedFileState?
     /// Compressed bytes consumed so far (for error positions in damaged `.zst` files).
     public private(set) var rawBytesRead = 0
     /// Decompressed bytes produced so far.
@@ -42,6 +44,7 @@ public final class ByteSource {
             name = "<stdin>"
             descriptor = 0
             ownsDescriptor = false
+            opened = OpenedFileState(descriptor: 0)
             return
         }
         name = path
@@ -56,6 +59,7 @@ public final class ByteSource {
         }
         descriptor = fd
         ownsDescriptor = true
+        opened = OpenedFileState(descriptor: fd)
     }
 
     deinit {
@@ -70,6 +74,12 @@ public final class ByteSource {
             }
             if count >= 0 {
                 rawBytesRead += count
+                if let opened,
+                    let change = opened.change(
+                        descriptor: descriptor, bytesRead: rawBytesRead, atEnd: count == 0, name: name)
+                {
+                    throw change
+                }
                 return count
             }
             if errno == EINTR { continue }
