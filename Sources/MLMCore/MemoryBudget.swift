@@ -124,6 +124,15 @@ public struct MemoryBudget: Sendable, Equatable {
         return Int(limit.rlim_cur)
     }
 
+    /// The resident set of this process now (the second field of /proc/self/statm), where Linux has it.
+    /// - Returns: Bytes, or nil.
+    public static func residentBytes() -> Int? {
+        guard let text = readSmallFile("/proc/self/statm") else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return product(pages, max(sysconf(Int32(_SC_PAGESIZE)), 4096))
+    }
+
     /// Pages mapped now (the first field of /proc/self/statm), where Linux has it.
     private static func mappedPages() -> Int? {
         guard let text = readSmallFile("/proc/self/statm"), let first = text.split(separator: " ").first else {

@@ -52,6 +52,7 @@ enum PMICommandSupport {
         options.slice = slice
         options.threads = threads
         options.memoryLimit = memoryLimit
+        options.limitsResidentSet = true  // --memory-limit bounds the process's peak resident set
         return try body(source, identity, options)
     }
 
