@@ -68,6 +68,7 @@ MASK_CASES = [
     (["--batch-size", 65536, "--seq-len", 4096, "--threads", 1], ["--batch-size 65536", "1 thread"]),
     (["--predict-rate", 0.9, "--corrupt-rate", 0.0001], ["9000 copies per sequence", "--predict-rate"]),
     (["--predict-rate", 0.5, "--corrupt-rate", 0.001, "--batch-size", 1024], ["500 copies", "ulimit -v"]),
+    (["--predict-rate", 0.9, "--corrupt-rate", 1e-300], ["1000000000000000 copies per sequence"]),
     (["--epoch", (1 << 64) - 1, "--epochs", 2], ["--epoch 18446744073709551615 with --epochs 2"]),
     (["--epoch", (1 << 64) - 5, "--epochs", 9], ["--epochs 9"]),
     (["--max-shard-mb", 1 << 44], ["--max-shard-mb must be at most"]),
