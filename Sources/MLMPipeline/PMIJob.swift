@@ -84,6 +84,7 @@ public struct PMIJob {
         options.slice = settings.slice
         options.threads = settings.threads
         options.memoryLimit = settings.memoryLimit
+        options.limitsResidentSet = true  // --memory-limit bounds the process's peak resident set
         return try body(source, identity, options)
     }
 

@@ -26,6 +26,8 @@ public final class ByteSource {
     private var decoder: ZstdStreamDecoder?
     private var started = false
     private var finished = false
+    /// Size and modification time at open, for regular files (see ``OpenedFileState``).
+    private var opened: OpenedFileState?
     /// Compressed bytes consumed so far (for error positions in damaged `.zst` files).
     public private(set) var rawBytesRead = 0
     /// Decompressed bytes produced so far.
@@ -43,6 +45,7 @@ public final class ByteSource {
             name = "<stdin>"
             descriptor = .standardInput
             ownsDescriptor = false
+            opened = OpenedFileState(descriptor: 0)
             return
         }
         name = path
@@ -55,6 +58,7 @@ public final class ByteSource {
                 .unreadable, "cannot open input (\(error.reason)); check its permissions", at: InputLocation(file: path))
         }
         ownsDescriptor = true
+        opened = OpenedFileState(descriptor: descriptor.rawValue)
     }
 
     deinit {
@@ -74,6 +78,11 @@ public final class ByteSource {
                 .unreadable, "read failed (\(error.reason))", at: InputLocation(file: name, byteOffset: bytesProduced))
         }
         rawBytesRead += count
+        if let opened,
+            let change = opened.change(descriptor: descriptor.rawValue, bytesRead: rawBytesRead, atEnd: count == 0, name: name)
+        {
+            throw change
+        }
         return count
     }
 

@@ -254,6 +254,11 @@ public final class CorpusReader {
         try flushIfFull(emit)
     }
 
+    /// 3 when a line starts with a UTF-8 byte-order mark (EF BB BF), else 0.
+    static func byteOrderMarkLength(_ line: UnsafeBufferPointer<UInt8>) -> Int {
+        line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF ? 3 : 0
+    }
+
     /// Whether a line is empty or holds only white space (Python's `str.isspace`, as BERT's `strip()` sees it).
     static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
@@ -305,10 +310,14 @@ public final class CorpusReader {
                 try flushIfFull(emit)
                 return
             }
-            if Self.isBlank(line) { return }  // not a record
+            // A UTF-8 byte-order mark before a record is not part of it (as Python's json.loads reads bytes); it
+            // starts files saved by some Windows editors, and lines of such files joined with `cat`.
+            let bom = Self.byteOrderMarkLength(line)
+            let record = UnsafeBufferPointer(rebasing: line[bom...])
+            if Self.isBlank(record) { return }  // not a record
             chunk.counts.documentsRead += 1
             scratch.removeAll(keepingCapacity: true)
-            let outcome = jsonField.extract(from: line, into: &scratch)
+            let outcome = jsonField.extract(from: record, into: &scratch)
             if options.badRecords == .fail {
                 switch outcome {
                 case .found: break
@@ -326,8 +335,8 @@ public final class CorpusReader {
                 case .malformed(let column, let reason):
                     throw ReaderError(
                         .invalidInput,
-                        "not valid JSON at column \(column + 1): \(reason); fix the line or pass --bad-records skip",
-                        at: InputLocation(file: name, line: number, byteOffset: offset + column))
+                        "not valid JSON at column \(bom + column + 1): \(reason); fix the line or pass --bad-records skip",
+                        at: InputLocation(file: name, line: number, byteOffset: offset + bom + column))
                 }
             }
             switch outcome {
@@ -377,9 +386,9 @@ public final class CorpusReader {
                 chunk.counts.skip(.malformedJSON)
                 chunk.skipped.append(
                     SkipReport(
-                        location: InputLocation(file: name, line: number, byteOffset: offset + column),
+                        location: InputLocation(file: name, line: number, byteOffset: offset + bom + column),
                         reason: .malformedJSON,
-                        detail: "not valid JSON at column \(column + 1): \(reason)"))
+                        detail: "not valid JSON at column \(bom + column + 1): \(reason)"))
             }
             try flushIfFull(emit)
         }

@@ -171,6 +171,10 @@ struct MaskCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.message)
         }
+        var sizing = MaskJobSettings(
+            store: storeArgument.store, destination: .standardOutput, packing: packingSettings(), masking: try maskingSettings())
+        (sizing.epoch, sizing.epochs, sizing.threads) = (epoch, epochs, runOptions.resolvedThreads)
+        try ResourceChecks.checkMask(sizing)
     }
 
     /// The masking settings: the preset's, then every explicit flag.

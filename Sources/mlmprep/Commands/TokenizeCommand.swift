@@ -41,6 +41,11 @@ struct TokenizeCommand: ParsableCommand {
         if outputOptions.resume && input.inputs.contains("-") {
             throw ValidationError("--resume cannot read standard input ('-') again; give the input as files")
         }
+        var sizing = TokenizeJobSettings(inputs: [], output: outputOptions.output ?? "")
+        sizing.reader = input.readerOptions
+        if let chunkBytes { sizing.reader.targetChunkBytes = chunkBytes }
+        sizing.threads = runOptions.resolvedThreads
+        try ResourceChecks.checkTokenize(sizing)
     }
 
     func run() throws {

@@ -17,7 +17,7 @@ struct PMICountingOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Memory for the counting tables, e.g. 3G, 512M (default 3G). Bigger corpora spill sorted runs to disk.",
         valueName: "size"))
-    var memoryLimit: String = "3G"
+    var memoryLimit: String?
 
     @Option(help: ArgumentHelp("Where spill files go (default: next to the output).", valueName: "dir"))
     var tempDir: String?
@@ -35,12 +35,14 @@ struct PMICountingOptions: ParsableArguments {
         return settings
     }
 
-    /// `--memory-limit` in bytes.
-    func memoryLimitBytes() throws -> Int {
-        guard let bytes = ByteSize.parse(memoryLimit), bytes >= 128 << 20 else {
-            throw ValidationError("--memory-limit must be a size of at least 128M such as 3G or 512M, got \(memoryLimit)")
+    /// `--memory-limit` in bytes (default 3 GiB, or less where the process may use less; see
+    /// ``ResourceChecks/pmiMemoryLimit(_:explicit:threads:)``).
+    func memoryLimitBytes(threads: Int) throws -> Int {
+        let text = memoryLimit ?? "3G"
+        guard let bytes = ByteSize.parse(text), bytes >= 128 << 20 else {
+            throw ValidationError("--memory-limit must be a size of at least 128M such as 3G or 512M, got \(text)")
         }
-        return bytes
+        return try ResourceChecks.pmiMemoryLimit(bytes, explicit: memoryLimit != nil, threads: threads)
     }
 }
 

@@ -19,6 +19,7 @@ struct RunOptions: ParsableArguments {
         if let threads, threads < 1 || threads > 1024 {
             throw ValidationError("--threads must be between 1 and 1024 (got \(threads))")
         }
+        if let statsJSON { try OutputFileCheck.check(statsJSON, flag: "--stats-json") }
     }
 
     /// `--stats-json` as an output for ``MLMPipeline/PathAliasing``.

@@ -41,9 +41,8 @@ struct ShardOutputOptions: ParsableArguments {
                 "--level must be between \(ZstdCompressor.levelRange.lowerBound) and "
                     + "\(ZstdCompressor.levelRange.upperBound) (got \(level))")
         }
-        if maxShardMB < 1 || maxShardMB > 1 << 20 {
-            throw ValidationError("--max-shard-mb must be between 1 and 1048576 (got \(maxShardMB))")
-        }
+        if maxShardMB < 1 { throw ValidationError("--max-shard-mb must be at least 1 (got \(maxShardMB))") }
+        try ResourceChecks.checkShardSize(maxShardMB)
         if let maxShardBytes, maxShardBytes < 1 {
             throw ValidationError("--max-shard-bytes must be at least 1 (got \(maxShardBytes))")
         }

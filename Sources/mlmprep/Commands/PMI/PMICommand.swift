@@ -108,12 +108,12 @@ struct PMIBuildCommand: ParsableCommand {
 
     func validate() throws {
         _ = try settings()
-        _ = try counting.memoryLimitBytes()
+        _ = try counting.memoryLimitBytes(threads: runOptions.resolvedThreads)
     }
 
     func run() throws {
         let settings = try settings()
-        let memoryLimit = try counting.memoryLimitBytes()
+        let memoryLimit = try counting.memoryLimitBytes(threads: runOptions.resolvedThreads)
         try CommandErrors.reporting {
             let started = Date()
             let quiet = runOptions.quiet

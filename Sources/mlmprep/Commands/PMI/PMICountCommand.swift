@@ -46,7 +46,7 @@ struct PMICountCommand: ParsableCommand {
 
     func validate() throws {
         _ = try slice()
-        _ = try counting.memoryLimitBytes()
+        _ = try counting.memoryLimitBytes(threads: runOptions.resolvedThreads)
         if let maxN = counting.maxN, !(2...8).contains(maxN) {
             throw ValidationError("--max-n must be between 2 and 8, got \(maxN)")
         }
@@ -54,7 +54,7 @@ struct PMICountCommand: ParsableCommand {
 
     func run() throws {
         let slice = try slice()
-        let memoryLimit = try counting.memoryLimitBytes()
+        let memoryLimit = try counting.memoryLimitBytes(threads: runOptions.resolvedThreads)
         try CommandErrors.reporting {
             let started = Date()
             var settings = PMISettings()
