@@ -61,6 +61,8 @@ public struct StoreRecordSource: TokenRecordSource {
             let bytes = try reader!.record(at: local)
             do {
                 let record = try TokenStore.decode(bytes)
+                try RecordTally.checkRange(
+                    record.ids.max().map(Int.init), check: source.store.check, shard: index, record: local)
                 return TokenRecord(ids: record.ids, flags: record.flags, documentOffsets: record.documentOffsets)
             } catch var error as ShardError {
                 error.path = reader!.path
