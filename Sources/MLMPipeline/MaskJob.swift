@@ -279,8 +279,8 @@ public struct MaskJob {
             var recorded = settings
             recorded.recordedSettings = recordedSettings
             try OutputDirectory.writeVocabulary(vocabulary, to: path)
-            try ManifestFile.write(
-                BatchManifest.make(settings: recorded, store: store, packing: packing, result: result), to: path)
+            let manifest = BatchManifest.make(settings: recorded, store: store, packing: packing, result: result)
+            try ManifestFile.write(journal.header.recorded(in: manifest), to: path)
             try journal.remove()
         }
         result.seconds = Date().timeIntervalSince(start)

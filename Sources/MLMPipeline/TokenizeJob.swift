@@ -193,7 +193,7 @@ public struct TokenizeJob {
         let manifest = StoreManifest.make(
             settings: settings, vocabulary: vocabulary, tokenizer: tokenizer, idType: idType, counts: counts,
             shards: shards, reports: reports)
-        try ManifestFile.write(manifest, to: settings.output)
+        try ManifestFile.write(journal.header.recorded(in: manifest), to: settings.output)
         try journal.remove()
         return TokenizeJobResult(
             counts: counts, shards: shards, reports: reports, reportsDropped: reportsSeen - reports.count,
