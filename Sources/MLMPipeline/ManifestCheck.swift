@@ -69,10 +69,10 @@ package struct ManifestCheck: Sendable {
         sequences = try field.int(counts.sequences)
         tokens = try field.int(counts.tokens)
         vocabularySize = try field.int(kind == .tokens ? "tokenizer.vocab_size" : "store.vocab_size")
+        try checkShardFiles()
         try field.expect(counts.records, equals: entries.reduce(0) { $0 + $1.records }, "the shards' records")
         try field.expect(counts.sequences, equals: entries.reduce(0) { $0 + $1.sequences }, "the shards' sequences")
         try checkVocabulary(field)
-        try checkShardFiles()
     }
 
     /// The format name and version.

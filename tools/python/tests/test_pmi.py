@@ -273,7 +273,7 @@ def test_reference_compare_cli_detects_differences(tmp_path, bert_vocab):
     entry["sequences"] = 3
     digest = hashlib.sha256(Path(bert_vocab).read_bytes()).hexdigest()
     (store / "manifest.json").write_text(json.dumps({
-        "format": "mlmprep.tokens", "format_version": 1, "tokenizer": {"vocab_sha256": digest},
+        "format": "mlmprep.tokens", "format_version": 1, "tokenizer": {"vocab_sha256": digest, "vocab_size": len(vocab)},
         "counts": {"documents_written": 3, "tokens": len(ids), "records": 1}, "shards": [entry]}))
     tool = [sys.executable, str(REPO / "tools" / "pmi" / "reference_pmi.py"), str(store)]
     table = tmp_path / "t.zst"
