@@ -293,3 +293,28 @@ def test_damage_with_a_consistent_sha256_is_found_by_its_own_check(mlmprep_bin, 
     assert result.returncode == 1, f"{damage}: exit {result.returncode}: {message}{result.stdout.decode()}"
     assert re.search(pattern, message), f"{damage}: expected {pattern!r} in\n{message}"
     assert "sha256" not in message, f"{damage}: the sha256 was made consistent, another check must find it"
+
+
+@pytest.mark.parametrize("kind", ["store", "batches"])
+def test_bit_flips_inside_any_frame_are_frame_errors_naming_the_record(mlmprep_bin, outputs, kind, tmp_path):
+    """Every frame of the first shard, flipped at three places inside its compressed data, sha256 made to match:
+    the frame check (zstd checksum or structure) names that shard and record every time."""
+    directory = tmp_path / kind
+    shutil.copytree(outputs[kind], directory)
+    shard = directory / "shard-00000.mlmb.zst"
+    original = shard.read_bytes()
+    frames, raws = _frames(shard)
+    missed = []
+    for k, frame in enumerate(frames):
+        for fraction, bit in ((0.3, 0x01), (0.55, 0x20), (0.8, 0x80)):
+            damaged = bytearray(frame)
+            damaged[int(len(frame) * fraction)] ^= bit
+            _write_shard(shard, frames[:k] + [bytes(damaged)] + frames[k + 1:], raws)
+            _fix_manifest(directory, shard)
+            result = subprocess.run([mlmprep_bin, "verify", directory], capture_output=True)
+            message = result.stderr.decode()
+            if result.returncode != 1 or not re.search(FRAME.format(shard=re.escape(str(shard)), k=k) + "the (zstd "
+                                                       r"frame is damaged|record is \d+ bytes but)", message):
+                missed.append((k, fraction, message))
+    shard.write_bytes(original)
+    assert not missed, f"{len(missed)} flips not found by the frame check: {missed[:3]}"
