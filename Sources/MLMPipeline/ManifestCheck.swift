@@ -22,6 +22,9 @@ package struct ManifestCheck: Sendable {
         case tokens = "mlmprep.tokens"
         /// Masked batches (`mlmprep mask`).
         case batches = "mlmprep.batches"
+
+        /// The advice to write the directory again: `re-run mlmprep tokenize` or `re-run mlmprep mask`.
+        package var rerun: String { self == .tokens ? "re-run mlmprep tokenize" : "re-run mlmprep mask" }
     }
 
     /// The `format_version` this mlmprep writes and reads.
@@ -60,9 +63,9 @@ package struct ManifestCheck: Sendable {
         self.manifest = manifest
         let path = RunJournal.join(directory, ManifestFile.fileName)
         kind = try Self.kind(of: manifest, path: path, expected: expected)
-        let entries = try Self.shardList(manifest, path: path)
+        let entries = try Self.shardList(manifest, path: path, kind: kind)
         shards = entries
-        let field = ManifestField(manifest: manifest, path: path)
+        let field = ManifestField(manifest: manifest, path: path, rerun: kind.rerun)
         let counts = kind == .tokens
             ? (records: "counts.records", sequences: "counts.documents_written", tokens: "counts.tokens")
             : (records: "counts.batches", sequences: "counts.sequences", tokens: "counts.tokens")
@@ -97,15 +100,17 @@ package struct ManifestCheck: Sendable {
                 .invalidArgument,
                 "format_version is \(version?.compactPrinted() ?? "missing"), expected \(formatVersion) "
                     + "(mlmprep \(MLMPipelineVersion.string) reads version \(formatVersion)); it was written by "
-                    + "\(tool): read it with that version, or re-run the command with this one", path: path)
+                    + "\(tool): read it with that version, or \(kind.rerun) with this one", path: path)
         }
         return kind
     }
 
     /// The shard entries, checked to name `shard-00000…` each exactly once and in order.
-    private static func shardList(_ manifest: JSONValue, path: String) throws(ShardError) -> [ShardSummary] {
+    private static func shardList(_ manifest: JSONValue, path: String, kind: Kind) throws(ShardError)
+        -> [ShardSummary]
+    {
         guard let list = manifest["shards"]?.arrayValue else {
-            throw ShardError(.invalidJSON, "shards is missing or not a list; re-run the command", path: path)
+            throw ShardError(.invalidJSON, "shards is missing or not a list; \(kind.rerun)", path: path)
         }
         var result: [ShardSummary] = []
         for (index, item) in list.enumerated() {
@@ -121,7 +126,7 @@ package struct ManifestCheck: Sendable {
                     .invalidArgument,
                     "shards[\(index)] is \(summary.file), expected \(expected): "
                         + Self.misplacement(summary.file, earlier: result.map(\.file))
-                        + "; the manifest was edited: restore it or re-run the command", path: path)
+                        + "; the manifest was edited: restore it or \(kind.rerun)", path: path)
             }
             result.append(summary)
         }
@@ -152,7 +157,7 @@ package struct ManifestCheck: Sendable {
         let recorded = try field.string(digestField)
         guard let data = FileManager.default.contents(atPath: vocabPath) else {
             throw ShardError(
-                .io, "the directory's vocab.txt is missing or unreadable; restore it or re-run the command",
+                .io, "the directory's vocab.txt is missing or unreadable; restore it or \(kind.rerun)",
                 path: vocabPath)
         }
         let bytes = [UInt8](data)
@@ -161,7 +166,7 @@ package struct ManifestCheck: Sendable {
             throw ShardError(
                 .invalidArgument,
                 "its sha256 is \(digest), but manifest.json's \(digestField) is \(recorded): the vocabulary or "
-                    + "the manifest was changed after the run; restore them or re-run the command", path: vocabPath)
+                    + "the manifest was changed after the run; restore them or \(kind.rerun)", path: vocabPath)
         }
         let lines = bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         let sizeField = kind == .tokens ? "tokenizer.vocab_size" : "store.vocab_size"
@@ -169,7 +174,7 @@ package struct ManifestCheck: Sendable {
             throw ShardError(
                 .invalidArgument,
                 "\(sizeField) is \(vocabularySize), but vocab.txt has \(lines) tokens; the manifest was edited: "
-                    + "restore it or re-run the command", path: manifestPath)
+                    + "restore it or \(kind.rerun)", path: manifestPath)
         }
     }
 
@@ -181,7 +186,7 @@ package struct ManifestCheck: Sendable {
             throw ShardError(
                 .invalidArgument,
                 "\(stray) is in the directory but shards does not list it (\(shards.count) shards listed): the "
-                    + "manifest was edited or the file does not belong here; remove it or re-run the command",
+                    + "manifest was edited or the file does not belong here; remove it or \(kind.rerun)",
                 path: manifestPath)
         }
         for (index, shard) in shards.enumerated() { try check(shard, index: index) }
@@ -193,7 +198,7 @@ package struct ManifestCheck: Sendable {
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue
         guard let size else {
             throw ShardError(
-                .io, "shards[\(index)] lists \(shard.file), which is missing; restore it or re-run the command",
+                .io, "shards[\(index)] lists \(shard.file), which is missing; restore it or \(kind.rerun)",
                 path: manifestPath)
         }
         let field = "shards[\(index)] (\(shard.file))"
@@ -201,7 +206,7 @@ package struct ManifestCheck: Sendable {
             throw ShardError(
                 .invalidArgument,
                 "\(field) compressed_bytes is \(shard.compressedBytes), the file has \(size) bytes; it was altered "
-                    + "or the manifest was edited: re-run the command", path: manifestPath)
+                    + "or the manifest was edited: \(kind.rerun)", path: manifestPath)
         }
         let table = try ShardReader(path: path).seekTable
         let raw = table.entries.reduce(0) { $0 + Int($1.decompressedSize) }
@@ -212,7 +217,7 @@ package struct ManifestCheck: Sendable {
             throw ShardError(
                 .invalidArgument,
                 "\(field) \(what) is \(expected), but the shard's seek table says \(found); the manifest was "
-                    + "edited or the shard replaced: re-run the command", path: manifestPath)
+                    + "edited or the shard replaced: \(kind.rerun)", path: manifestPath)
         }
     }
 }

@@ -8,6 +8,8 @@ struct ManifestField {
     let manifest: JSONValue
     /// Its path, for messages.
     let path: String
+    /// The advice to write the directory again (``ManifestCheck/Kind/rerun``).
+    let rerun: String
 
     /// The value at a dotted name, or nil.
     func value(_ name: String) -> JSONValue? {
@@ -23,7 +25,7 @@ struct ManifestField {
             throw ShardError(
                 .invalidJSON,
                 "\(name) is \(value(name)?.compactPrinted() ?? "missing"), expected a count (an integer ≥ 0); "
-                    + "the manifest was edited: restore it or re-run the command", path: path)
+                    + "the manifest was edited: restore it or \(rerun)", path: path)
         }
         return value
     }
@@ -35,7 +37,7 @@ struct ManifestField {
             throw ShardError(
                 .invalidJSON,
                 "\(name) is \(value(name)?.compactPrinted() ?? "missing"), expected a string; the manifest was "
-                    + "edited: restore it or re-run the command", path: path)
+                    + "edited: restore it or \(rerun)", path: path)
         }
         return value
     }
@@ -52,7 +54,7 @@ struct ManifestField {
             throw ShardError(
                 .invalidArgument,
                 "\(name) is \(recorded), but \(what) add up to \(found); the manifest was edited or the directory "
-                    + "mixes two runs: restore it or re-run the command", path: path)
+                    + "mixes two runs: restore it or \(rerun)", path: path)
         }
     }
 }

@@ -34,7 +34,8 @@ public enum OutputVerifier {
         for (index, summary) in check.shards.enumerated() {
             let path = RunJournal.join(directory, summary.file)
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw ShardError(.io, "the shard listed in manifest.json cannot be read; re-run the command", path: path)
+                throw ShardError(
+                    .io, "the shard listed in manifest.json cannot be read; \(check.kind.rerun)", path: path)
             }
             let digest = SHA256.hash([UInt8](data)).hexDigest
             let reader = try ShardReader(path: path)
@@ -59,7 +60,7 @@ public enum OutputVerifier {
                 throw ShardError(
                     .corruptFrame,
                     "the shard's sha256 is \(digest), manifest.json says \(summary.sha256): it was altered after it "
-                        + "was written; re-run the command", path: path)
+                        + "was written; \(check.kind.rerun)", path: path)
             }
             report.shards += 1
             report.bytes += data.count
@@ -100,8 +101,8 @@ public enum OutputVerifier {
                     path: path, recordIndex: index)
             }
         }
-        return kind == .tokens
-            ? try countStore(byName, path: path, index: index) : try countBatch(tensors, byName, path: path, index: index)
+        if kind == .tokens { return try countStore(byName, path: path, index: index) }
+        return try countBatch(tensors, byName, path: path, index: index)
     }
 
     private static func countStore(_ byName: [String: Tensor], path: String, index: Int) throws -> Counted {

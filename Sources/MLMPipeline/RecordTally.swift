@@ -43,14 +43,16 @@ package struct RecordTally: Sendable {
     ///   - shard: The record's shard, by its position in the manifest.
     ///   - record: The record's index within the shard.
     /// - Throws: ``MLMShards/ShardError`` (`invalidRecord`) naming the shard, the record and the field.
-    package static func checkRange(_ extremeID: Int?, check: ManifestCheck, shard: Int, record: Int) throws(ShardError) {
+    package static func checkRange(_ extremeID: Int?, check: ManifestCheck, shard: Int, record: Int)
+        throws(ShardError)
+    {
         guard let extremeID, extremeID < 0 || extremeID >= check.vocabularySize else { return }
         let field = check.kind == .tokens ? "tokenizer.vocab_size" : "store.vocab_size"
         throw ShardError(
             .invalidRecord,
             "token id \(extremeID) is out of range: manifest.json's \(field) is \(check.vocabularySize), so ids "
                 + "must be in 0..<\(check.vocabularySize); the vocabulary or the manifest does not belong to these "
-                + "shards: restore them or re-run the command",
+                + "shards: restore them or \(check.kind.rerun)",
             path: RunJournal.join(check.directory, check.shards[shard].file), recordIndex: record)
     }
 
@@ -63,7 +65,7 @@ package struct RecordTally: Sendable {
                 .invalidArgument,
                 "counts.tokens is \(check.tokens), but the records hold \(tokens) "
                     + (check.kind == .tokens ? "tokens" : "real tokens (attention_mask 1)")
-                    + "; the manifest was edited: restore it or re-run the command", path: check.manifestPath)
+                    + "; the manifest was edited: restore it or \(check.kind.rerun)", path: check.manifestPath)
         }
     }
 
@@ -75,7 +77,7 @@ package struct RecordTally: Sendable {
             throw ShardError(
                 .invalidArgument,
                 "shards[\(shard)] (\(entry.file)) sequences is \(entry.sequences), but its records hold \(inShard) "
-                    + "\(what); the manifest was edited or the shard replaced: restore it or re-run the command",
+                    + "\(what); the manifest was edited or the shard replaced: restore it or \(check.kind.rerun)",
                 path: check.manifestPath)
         }
         shard += 1

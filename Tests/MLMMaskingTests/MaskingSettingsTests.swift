@@ -90,10 +90,12 @@ import Testing
         #expect(throws: Never.self) { try MaskingSettings(replace: replace(0.1 + 5e-10)).validate() }
         #expect(throws: Never.self) { try MaskingSettings(replace: replace(0.1 - 5e-10)).validate() }
         // Just past the tolerance, on either side, the same sums fail.
-        #expect(throws: MaskingError(.invalidSetting, "--replace must sum to 1 (got 0.8+0.1+0.100000002=1.000000002)")) {
+        let above = "--replace must sum to 1 (got 0.8+0.1+0.100000002=1.000000002)"
+        #expect(throws: MaskingError(.invalidSetting, above)) {
             try MaskingSettings(replace: replace(0.1 + 2e-9)).validate()
         }
-        #expect(throws: MaskingError(.invalidSetting, "--replace must sum to 1 (got 0.8+0.1+0.099999998=0.999999998)")) {
+        let below = "--replace must sum to 1 (got 0.8+0.1+0.099999998=0.999999998)"
+        #expect(throws: MaskingError(.invalidSetting, below)) {
             try MaskingSettings(replace: replace(0.1 - 2e-9)).validate()
         }
         // Inverted or out-of-range span bounds pass for the strategies that ignore them, and fail for spans.
@@ -113,7 +115,8 @@ import Testing
         for length in [128, 512] {
             let settings = preset.settings(sequenceLength: length)
             #expect(throws: Never.self) { try settings.validate() }
-            #expect(settings.predictRate > 0 && settings.predictRate < 1 && settings.corruptRate == settings.predictRate)
+            #expect(settings.predictRate > 0 && settings.predictRate < 1)
+            #expect(settings.corruptRate == settings.predictRate)
             #expect(settings.maxPredictions.map { $0 >= 1 && $0 < length } ?? true)
             // The masker's own checks (random ids, unigram counts, a unit matcher for pmi) pass with what the
             // preset needs.

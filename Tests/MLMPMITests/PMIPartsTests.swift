@@ -119,7 +119,8 @@ struct PMIPartsTests {
         #expect(read.vocabularySHA256 == "abc")
         let other = #expect(throws: PMIError.self) { try read.checkVocabulary(sha256: "other", tablePath: path) }
         #expect(other?.code == .mismatch && other?.path == path)
-        #expect(other?.message.hasPrefix("the PMI table was counted with another vocab.txt (sha256 abc…) than this store's (other…)") == true)
+        let otherVocabulary = "the PMI table was counted with another vocab.txt (sha256 abc…) than this store's (other…)"
+        #expect(other?.message.hasPrefix(otherVocabulary) == true)
         var bytes = try #require(FileManager.default.contents(atPath: path))
         bytes.removeLast(3)
         let cut = directory.write("cut.table", Array(bytes))

@@ -20,8 +20,8 @@ import Testing
         var settings = TokenizeJobSettings(inputs: [directory.write("c.txt", text)], output: directory.file("tok"))
         settings.reader.targetChunkBytes = 300
         settings.maxShardBytes = 2000
-        _ = try TokenizeJob(settings: settings, vocabulary: try Vocabulary(tokens: words), tokenizer: TokenizerSettings())
-            .run()
+        let vocabulary = try Vocabulary(tokens: words)
+        _ = try TokenizeJob(settings: settings, vocabulary: vocabulary, tokenizer: TokenizerSettings()).run()
         return directory.file("tok")
     }
 
@@ -57,7 +57,7 @@ import Testing
 
     static var manifestEdits: [(String, (inout [String: Any]) -> Void, String)] {
         [
-        ("drop", { $0["shards"] = Array(shards($0).dropFirst()) }, "shards[0] is shard-00001.mlmb.zst, expected shard-00000"),
+        ("drop", { $0["shards"] = Array(shards($0).dropFirst()) }, "shards[0] is shard-00001.mlmb.zst, expected"),
         ("duplicate", { $0["shards"] = [shards($0)[0]] + shards($0) }, "shard-00000.mlmb.zst is listed twice"),
         ("reorder", { $0["shards"] = Array(shards($0).reversed()) }, "expected shard-00000.mlmb.zst"),
         ("documents", counts("documents_written", 1), "counts.documents_written is"),

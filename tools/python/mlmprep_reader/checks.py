@@ -19,7 +19,8 @@ import numpy as np
 from .errors import MLMBError
 
 SHARD_NAME = re.compile(r"shard-(\d{5,})\.mlmb\.zst")
-_EDITED = "the manifest was edited or the directory mixes two runs: restore it or re-run the command"
+_RERUN = "re-run the mlmprep command that wrote it"
+_EDITED = f"the manifest was edited or the directory mixes two runs: restore it or {_RERUN}"
 
 # Per format: the manifest fields of the totals and of the vocabulary.
 _FIELDS = {
@@ -72,7 +73,7 @@ def check_manifest(directory, manifest: dict) -> None:
     stray = sorted(p.name for p in directory.iterdir() if p.name.endswith(".mlmb.zst") and p.name not in listed)
     if stray:
         raise MLMBError(path, f"{stray[0]} is in the directory but shards does not list it ({len(shards)} shards "
-                        f"listed); remove it if it does not belong here, or re-run the command")
+                        f"listed); remove it if it does not belong here, or re-run the mlmprep command that wrote it")
     from .shards import check_shard_file  # shards imports this module
 
     for k, shard in enumerate(shards):
@@ -89,14 +90,14 @@ def check_manifest(directory, manifest: dict) -> None:
 def _check_vocab(directory: Path, manifest: dict, fields: dict, path: str) -> None:
     vocab = directory / "vocab.txt"
     if not vocab.is_file():
-        raise MLMBError(str(vocab), "the directory's vocab.txt is missing; restore it or re-run the command")
+        raise MLMBError(str(vocab), f"the directory's vocab.txt is missing; restore it or {_RERUN}")
     data = vocab.read_bytes()
     recorded = _field(manifest, fields["vocab_sha256"], path, str)
     digest = hashlib.sha256(data).hexdigest()
     if digest != recorded:
         raise MLMBError(str(vocab), f"its sha256 is {digest}, but manifest.json's {fields['vocab_sha256']} is "
                         f"{recorded}: the vocabulary or the manifest was changed after the run; restore them or "
-                        "re-run the command")
+                        "re-run the mlmprep command that wrote it")
     size, lines = _field(manifest, fields["vocab_size"], path), data.count(b"\n")
     if lines != size:
         raise MLMBError(path, f"{fields['vocab_size']} is {size}, but vocab.txt has {lines} tokens; {_EDITED}")
@@ -123,7 +124,7 @@ class RecordTally:
         missing = [name for name in needed if name not in record]
         if missing:
             raise MLMBError(record.source, f"tensor {missing[0]!r} is missing (has {sorted(record)}), which a "
-                            f"{self.manifest['format']} record needs; re-run the command", record=record.index)
+                            f"{self.manifest['format']} record needs; {_RERUN}", record=record.index)
         if self.tokens_format:
             ids = [record["ids"]]
             sequences, tokens = len(record["doc_offsets"]) - 1, len(record["ids"])
@@ -137,7 +138,7 @@ class RecordTally:
                 raise MLMBError(record.source, f"token id {bad} is out of range: manifest.json's "
                                 f"{self.fields['vocab_size']} is {self.vocab_size}, so ids must be in "
                                 f"0..{self.vocab_size - 1}; the vocabulary or the manifest does not belong to these "
-                                "shards: restore them or re-run the command", record=record.index)
+                                "shards: restore them or re-run the mlmprep command that wrote it", record=record.index)
         self.in_shard += sequences
         self.tokens += tokens
 

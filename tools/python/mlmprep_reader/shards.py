@@ -300,18 +300,20 @@ def check_shard_file(path: Path, shard: dict, manifest_path: str, index: int) ->
     field = f"shards[{index}] ({shard['file']})"
     if not path.is_file():
         raise MLMBError(manifest_path, f"shards[{index}] lists {shard['file']}, which is missing; restore it or "
-                        "re-run the command")
+                        "re-run the mlmprep command that wrote it")
     size = path.stat().st_size
     if "compressed_bytes" in shard and shard["compressed_bytes"] != size:
         raise MLMBError(manifest_path, f"{field} compressed_bytes is {shard['compressed_bytes']}, the file has "
-                        f"{size} bytes; it was altered or the manifest was edited: re-run the command")
+                        f"{size} bytes; it was altered or the manifest was edited: re-run "
+                        "the mlmprep command that wrote it")
     with open(path, "rb") as f:
         table = _read_seek_table(f, str(path))
     found = {"records": len(table.records), "raw_bytes": sum(e[2] for e in table.entries)}
     for key, value in found.items():
         if key in shard and shard[key] != value:
             raise MLMBError(manifest_path, f"{field} {key} is {shard[key]}, but the shard's seek table says "
-                            f"{value}; the manifest was edited or the shard replaced: re-run the command")
+                            f"{value}; the manifest was edited or the shard replaced: re-run the mlmprep "
+                            "command that wrote it")
 
 # ----------------------------------------------------------------------------------------------------
 # Directories
@@ -342,11 +344,12 @@ def load_manifest(directory) -> dict:
     version = manifest.get("format_version")
     if type(version) is not int:
         raise MLMBError(str(path), f"format_version is {json.dumps(version)}, expected {SUPPORTED_FORMAT_VERSION} "
-                        "(an integer); the manifest was edited: restore it or re-run the command")
+                        "(an integer); the manifest was edited: restore it or re-run the mlmprep command that "
+                        "wrote it")
     if version != SUPPORTED_FORMAT_VERSION:
         raise MLMBError(str(path), f"format_version is {version}, expected {SUPPORTED_FORMAT_VERSION} (the version "
                         f"this reader reads); it was written by {manifest.get('tool', 'an unknown tool')}: read it "
-                        "with a matching mlmprep_reader, or re-run the command")
+                        "with a matching mlmprep_reader, or re-run the mlmprep command that wrote it")
     shards = manifest.get("shards")
     if not isinstance(shards, list):
         raise MLMBError(str(path), "'shards' is missing or not a list")

@@ -268,7 +268,8 @@ DAMAGES = [
     Damage("record-duplicated-counts-fixed", ("store", "batches"), _record_duplicated,
            r"shards\[0\] \({shard}\) sequences is {sequences}, but its records hold \d+"),
     Damage("seek-table-sizes-swapped", ("store", "batches"), _seek_sizes_swapped,
-           FRAME + r"the zstd frame is (\d+ bytes but the seek table says \d+|damaged \(zstd: finding the frame's end)"),
+           FRAME + r"the zstd frame is (\d+ bytes but the seek table says \d+|"
+                   r"damaged \(zstd: finding the frame's end)"),
     Damage("seek-table-raw-size-edited", ("store", "batches"), _seek_raw_size_edited,
            FRAME + r"the record is \d+ bytes but the seek table says \d+"),
 ]
