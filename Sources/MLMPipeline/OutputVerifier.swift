@@ -129,25 +129,32 @@ public enum OutputVerifier {
         }
         let real = try byName["attention_mask"]?.values(as: UInt8.self).reduce(0) { $0 + Int($1) } ?? 0
         var extreme = try extremeID(input)
-        if let labels = try byName["labels"]?.values(as: Int32.self).filter({ $0 != -100 }).map(Int.init),
-            let low = labels.min(), let high = labels.max()
-        {
-            for id in [low, high] where extreme.map({ Self.fartherOut(id, than: $0) }) ?? true { extreme = id }
+        if let labels = try byName["labels"]?.values(as: Int32.self) {
+            var low = Int32.max
+            var high = Int32.min
+            for label in labels where label != -100 {
+                low = min(low, label)
+                high = max(high, label)
+            }
+            for id in [Int(low), Int(high)] where low <= high && (extreme.map { Self.fartherOut(id, than: $0) } ?? true) {
+                extreme = id
+            }
         }
         return Counted(sequences: input.shape[0], tokens: real, extremeID: extreme)
     }
 
     /// The id of an integer tensor farthest out of range: its minimum when negative, else its maximum.
     private static func extremeID(_ tensor: Tensor) throws -> Int? {
-        let values: [Int]
+        func extreme<T: FixedWidthInteger>(_ values: [T]) -> Int? {
+            guard let low = values.min(), let high = values.max() else { return nil }
+            return low < 0 ? Int(low) : Int(high)
+        }
         switch tensor.dtype {
-        case .uint16: values = try tensor.values(as: UInt16.self).map(Int.init)
-        case .uint32: values = try tensor.values(as: UInt32.self).map(Int.init)
-        case .int32: values = try tensor.values(as: Int32.self).map(Int.init)
+        case .uint16: return extreme(try tensor.values(as: UInt16.self))
+        case .uint32: return extreme(try tensor.values(as: UInt32.self))
+        case .int32: return extreme(try tensor.values(as: Int32.self))
         default: return nil
         }
-        guard let low = values.min(), let high = values.max() else { return nil }
-        return low < 0 ? low : high
     }
 
     /// Whether `id` is a worse offender than `other` (negative beats everything, then the larger).
