@@ -97,7 +97,9 @@ final class JournaledShardOutput {
     /// - Throws: ``ShardError`` (`io`).
     func commit(vocabulary: Vocabulary, manifest: JSONValue) throws {
         try OutputDirectory.writeVocabulary(vocabulary, to: directory)
-        try ManifestFile.write(manifest, to: directory)
+        // The finished manifest records what the journal header compared, so `--resume` on a finished run can refuse
+        // other settings (docs/design.md §5).
+        try ManifestFile.write(journal.header.recorded(in: manifest), to: directory)
         try journal.remove()
     }
 

@@ -88,9 +88,12 @@ enum OutputDirectory {
             remove(ours, in: path)
         case .resume:
             if finished {
+                // The finished run's settings and inputs must be this command's (the manifest records them).
+                let manifest = try ManifestFile.read(directory: path)
+                try RunJournal.Header.check(finished: manifest, resumingWith: header, directory: path)
                 // A kill between the manifest and the journal's removal leaves the journal: finish that too.
                 remove(ours.filter { $0 == RunJournal.fileName || isTemporary($0) }, in: path)
-                return .finished(try ManifestFile.read(directory: path))
+                return .finished(manifest)
             }
             if names.contains(RunJournal.fileName) {
                 return .run(try resume(path, names: ours, header: header, notice: notice))

@@ -122,18 +122,21 @@ final class RunJournal {
         /// - Parameters:
         ///   - new: The header of the run that wants to resume.
         ///   - directory: The output directory, for the message.
+        ///   - run: How a message names this run ("the interrupted run", or "the finished run" for a manifest's).
         /// - Throws: ``ResumeError`` naming the first difference.
-        func check(resumingWith new: Header, directory: String) throws(ResumeError) {
+        func check(resumingWith new: Header, directory: String, run: String = "the interrupted run")
+            throws(ResumeError)
+        {
             let advice = "resume with the same settings, or pass --overwrite to start over"
             guard command == new.command else {
                 throw ResumeError(
                     .settingsChanged,
-                    "the interrupted run was mlmprep \(command), not mlmprep \(new.command); pass --overwrite to "
+                    "\(run) was mlmprep \(command), not mlmprep \(new.command); pass --overwrite to "
                         + "start over", directory: directory)
             }
             guard tool == new.tool else {
                 throw ResumeError(
-                    .settingsChanged, "the interrupted run was written by \(tool), this is \(new.tool); \(advice)",
+                    .settingsChanged, "\(run) was written by \(tool), this is \(new.tool); \(advice)",
                     directory: directory)
             }
             for (key, value) in new.settings {
@@ -141,20 +144,20 @@ final class RunJournal {
                 guard old == value else {
                     throw ResumeError(
                         .settingsChanged,
-                        "\(key) was \(old.map(Self.shown) ?? "not set") in the interrupted run and is "
+                        "\(key) was \(old.map(Self.shown) ?? "not set") in \(run) and is "
                             + "\(Self.shown(value)) now; \(advice)", directory: directory)
                 }
             }
             if let extra = settings.first(where: { key, _ in !new.settings.contains { $0.key == key } }) {
                 throw ResumeError(
-                    .settingsChanged, "the interrupted run had the setting \(extra.key), this one has not; \(advice)",
+                    .settingsChanged, "\(run) had the setting \(extra.key), this one has not; \(advice)",
                     directory: directory)
             }
             guard inputs.map(\.path) == new.inputs.map(\.path) else {
                 let shown = { (list: [InputFileStatus]) in list.map(\.path).joined(separator: " ") }
                 throw ResumeError(
                     .inputChanged,
-                    "the input files were [\(shown(inputs))] in the interrupted run and are [\(shown(new.inputs))] "
+                    "the input files were [\(shown(inputs))] in \(run) and are [\(shown(new.inputs))] "
                         + "now; \(advice)", directory: directory)
             }
             for (old, current) in zip(inputs, new.inputs) where old != current {
@@ -163,7 +166,7 @@ final class RunJournal {
                     ? "its size was \(old.size) bytes and is \(current.size) now" : "it was modified since"
                 throw ResumeError(
                     .inputChanged,
-                    "the input \(old.path) changed since the interrupted run (\(what)); resuming would mix two "
+                    "the input \(old.path) changed since \(run) (\(what)); resuming would mix two "
                         + "versions of it: pass --overwrite to start over", directory: directory)
             }
         }

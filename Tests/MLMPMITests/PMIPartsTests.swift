@@ -20,18 +20,24 @@ struct PMIPartsTests {
         #expect(PMISettings.defaultMix(maximumLength: 2) == [100])
         #expect(PMISettings.defaultMix(maximumLength: 3) == [50, 50])
         #expect(PMISettings.defaultMix(maximumLength: 4) == [50, 25, 25])
+        func refusal(_ body: () throws -> Void) -> String? {
+            let error = #expect(throws: PMIError.self) { try body() }
+            #expect(error?.code == .invalidSetting)
+            return error?.message
+        }
         settings.mix = [50, 50]
-        #expect(throws: PMIError.self) { try settings.validate() }
+        #expect(refusal { try settings.validate() } == "--mix needs 4 percentages (lengths 2…5), got 2")
         settings.mix = [50, 25, 12.5, 10]
-        #expect(throws: PMIError.self) { try settings.validate() }
+        #expect(refusal { try settings.validate() } == "--mix must add up to 100, got 97.5")
         settings.mix = nil
         settings.minimumCount = 0
-        #expect(throws: PMIError.self) { try settings.validate() }
+        #expect(refusal { try settings.validate() } == "--min-count must be at least 1, got 0")
         settings.minimumCount = 1
         settings.maximumLength = 1
-        #expect(throws: PMIError.self) { try settings.validate() }
-        #expect(throws: PMIError.self) { try WorkerSlice(parsing: "3/3") }
-        #expect(throws: PMIError.self) { try WorkerSlice(parsing: "a/3") }
+        #expect(refusal { try settings.validate() } == "--max-n must be between 2 and 8, got 1")
+        let badWorker = "--worker must be I/N with 0 ≤ I < N (for example 0/4), got "
+        #expect(refusal { _ = try WorkerSlice(parsing: "3/3") } == badWorker + "3/3")
+        #expect(refusal { _ = try WorkerSlice(parsing: "a/3") } == badWorker + "a/3")
         #expect(try WorkerSlice(parsing: "2/3") == WorkerSlice(index: 2, count: 3))
     }
 
@@ -109,13 +115,18 @@ struct PMIPartsTests {
         let read = try PMITable.read(path: path)
         #expect(read.entries == entries)
         #expect(read.vocabularySHA256 == "abc")
-        #expect(throws: PMIError.self) { try read.checkVocabulary(sha256: "other", tablePath: path) }
+        let other = #expect(throws: PMIError.self) { try read.checkVocabulary(sha256: "other", tablePath: path) }
+        #expect(other?.code == .mismatch && other?.path == path)
+        let otherVocabulary = "the PMI table was counted with another vocab.txt (sha256 abc…) than this store's (other…)"
+        #expect(other?.message.hasPrefix(otherVocabulary) == true)
         var bytes = try #require(FileManager.default.contents(atPath: path))
         bytes.removeLast(3)
         let cut = directory.write("cut.table", Array(bytes))
-        #expect(throws: PMIError.self) { try PMITable.read(path: cut) }
+        let truncated = #expect(throws: PMIError.self) { try PMITable.read(path: cut) }
+        #expect(truncated?.code == .invalidFile && truncated?.path == cut)
         let plain = directory.write("plain.table", Array("hello\n".utf8))
-        #expect(throws: PMIError.self) { try PMITable.read(path: plain) }
+        let notZstd = #expect(throws: PMIError.self) { try PMITable.read(path: plain) }
+        #expect(notZstd?.code == .invalidFile && notZstd?.message.hasPrefix("not zstd data") == true)
     }
 
     @Test func wordTextStripsThePrefixByBytes() throws {

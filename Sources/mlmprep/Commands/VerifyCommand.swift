@@ -7,9 +7,12 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check every shard, frame, record and count of a store or batch directory.",
         discussion: """
-            Checks each shard's size and sha256, its seek table, every zstd frame (checksum, content size), \
-            every safetensors header (offsets tile the buffer, dtypes as the manifest says) and the record \
-            and sequence counts. Names the first damaged shard and record and exits 1.
+            Checks the manifest against the directory (format version; shards listed exactly once and in \
+            order, none missing or unlisted; counts; vocab.txt against its recorded sha256 and size), each \
+            shard's size and sha256, its seek table, every zstd frame (checksum, content size), every \
+            safetensors header (offsets tile the buffer, dtypes as the manifest says), every id against the \
+            vocabulary size, and the document, sequence and token counts per shard and in all. Names the first \
+            damaged shard and record (or the manifest field) and exits 1.
             """
     )
 

@@ -63,10 +63,15 @@ def _documents(records) -> Iterator[tuple[np.ndarray, np.ndarray]]:
 
 
 def load_vocab(store_dir) -> list[str]:
-    """The store's ``vocab.txt`` as a list of tokens (index = id)."""
+    """The store's ``vocab.txt`` as a list of tokens (index = id).
+
+    When the directory has a manifest, the file is checked against it first (its sha256 and number of tokens).
+    """
     path = Path(store_dir) / "vocab.txt"
     if not path.is_file():
         raise MLMBError(str(store_dir), "no vocab.txt in the store")
+    if (Path(store_dir) / MANIFEST_NAME).is_file():
+        load_manifest(store_dir)
     return read_vocab_file(path)
 
 
