@@ -68,7 +68,23 @@ public struct TokenStore: Sendable {
                     tokens: record.ids.count, shard: shard, record: index)
                 try body(record)
             }
+            try checkSnapshot(reader, shard: shard)
         }
         try tally.finish()
+    }
+
+    /// Checks that shard `shard` as read is the one the manifest (read when the store was opened) lists: a store
+    /// rewritten while it is read (`tokenize --overwrite` into it) fails the run instead of mixing two stores.
+    private func checkSnapshot(_ reader: ShardReader, shard: Int) throws {
+        let listed = manifest["shards"]?.arrayValue?[shard]["sha256"]?.stringValue
+        let read = try reader.sha256()
+        guard read == listed else {
+            throw ShardError(
+                .invalidRecord,
+                "the shard's bytes are not the ones the store's manifest listed when this run opened it (sha256 "
+                    + "\(read.prefix(12))…, listed \((listed ?? "none").prefix(12))…): the store was changed while it "
+                    + "was read; run again once nothing writes it",
+                path: reader.path)
+        }
     }
 }
