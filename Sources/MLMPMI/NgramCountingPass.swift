@@ -1,3 +1,5 @@
+import MLMCore
+
 /// How one process counts: its slice of the corpus, its threads, its memory and where spill files go.
 public struct CountingOptions: Sendable {
     /// Maximum length and segment scope (the other settings matter only when choosing entries).

@@ -62,6 +62,41 @@ public final class ByteSource {
         if ownsDescriptor { close(descriptor) }
     }
 
+    /// Whether the file starts with the zstd magic number, read without consuming anything (false for
+    /// standard input, which cannot be read twice).
+    /// - Throws: ``ReaderError`` when the file cannot be read.
+    public func isZstdFile() throws(ReaderError) -> Bool {
+        guard ownsDescriptor else { return false }
+        var magic = [UInt8](repeating: 0, count: 4)
+        let count = magic.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 4, 0) }
+        if count < 0 {
+            throw ReaderError(
+                .unreadable, "read failed (\(String(cString: strerror(errno))))", at: InputLocation(file: name))
+        }
+        return count == 4 && ZstdMagic.isZstd(magic)
+    }
+
+    /// Moves a plain (not zstd) file to `offset`, so that the next read starts there; a zstd file or standard
+    /// input is left alone (the caller decompresses and drops what comes before the offset).
+    /// - Parameter offset: The byte offset in the file.
+    /// - Returns: Whether the file was moved.
+    /// - Throws: ``ReaderError`` when the file cannot be read.
+    public func seekPlain(to offset: Int) throws(ReaderError) -> Bool {
+        guard ownsDescriptor, decoder == nil, try !isZstdFile() else { return false }
+        if lseek(descriptor, off_t(offset), SEEK_SET) < 0 {
+            throw ReaderError(
+                .unreadable, "cannot seek (\(String(cString: strerror(errno))))",
+                at: InputLocation(file: name, byteOffset: offset))
+        }
+        started = true
+        finished = false
+        rawStart = 0
+        rawEnd = 0
+        rawBytesRead = offset
+        bytesProduced = offset
+        return true
+    }
+
     /// Reads up to one chunk of raw bytes into `raw[offset...]`; returns 0 at end of input.
     private func readRaw(at offset: Int = 0) throws(ReaderError) -> Int {
         while true {

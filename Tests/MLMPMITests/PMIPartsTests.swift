@@ -32,9 +32,6 @@ struct PMIPartsTests {
         settings.minimumCount = 1
         settings.maximumLength = 1
         #expect(throws: PMIError.self) { try settings.validate() }
-        #expect(throws: PMIError.self) { try WorkerSlice(parsing: "3/3") }
-        #expect(throws: PMIError.self) { try WorkerSlice(parsing: "a/3") }
-        #expect(try WorkerSlice(parsing: "2/3") == WorkerSlice(index: 2, count: 3))
     }
 
     @Test func radixSortMatchesSort() {
