@@ -192,7 +192,8 @@ public struct TokenizeJob {
         try OutputDirectory.writeVocabulary(vocabulary, to: settings.output)
         let manifest = StoreManifest.make(
             settings: settings, vocabulary: vocabulary, tokenizer: tokenizer, idType: idType, counts: counts,
-            shards: shards, reports: reports)
+            shards: shards, reports: reports
+        ).addingWorker(settings.reader.worker, inputs: statuses)
         try ManifestFile.write(manifest, to: settings.output)
         try journal.remove()
         return TokenizeJobResult(

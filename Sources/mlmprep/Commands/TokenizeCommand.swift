@@ -42,6 +42,14 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Invalid UTF-8: replace (U+FFFD, dropped by BERT), skip the document, or fail.", valueName: "replace|skip|fail"))
     var invalidUTF8: InvalidUTF8Policy = .replace
 
+    @Option(
+        help: ArgumentHelp(
+            "Tokenize only worker I's share of N (the documents that start in the I-th of N equal byte ranges of the "
+                + "inputs), for a scale-out run joined by mlmprep merge. Default: a Slurm array task's place in its "
+                + "array, or a Kubernetes Indexed Job's JOB_COMPLETION_INDEX of MLMPREP_WORKER_COUNT.",
+            valueName: "I/N"))
+    var worker: String?
+
     @Option(parsing: .unconditional, help: ArgumentHelp("zstd level of the records.", valueName: "1-19"))
     var level: Int32 = 3
 
@@ -62,6 +70,9 @@ struct TokenizeCommand: ParsableCommand {
         }
         if let chunkBytes, chunkBytes < 1 { throw ValidationError("--chunk-bytes must be at least 1 (got \(chunkBytes))") }
         if resume && overwrite { throw ValidationError("give --resume or --overwrite, not both") }
+        if let slice = try WorkerOption.resolve(worker), !slice.isAll, input.inputs.contains("-") {
+            throw ValidationError("--worker \(slice) cannot split standard input ('-'); give the input as files")
+        }
         if resume && input.inputs.contains("-") {
             throw ValidationError("--resume cannot read standard input ('-') again; give the input as files")
         }
@@ -72,6 +83,7 @@ struct TokenizeCommand: ParsableCommand {
             let (vocabulary, tokenizer) = try tokenizerOptions.load()
             var settings = TokenizeJobSettings(inputs: try input.expandedPaths(), output: output)
             settings.reader = input.readerOptions
+            settings.reader.worker = try WorkerOption.resolve(worker) ?? .all
             if let chunkBytes { settings.reader.targetChunkBytes = chunkBytes }
             settings.threads = runOptions.resolvedThreads
             settings.compressionLevel = level

@@ -37,13 +37,7 @@ struct PMICountCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func slice() throws -> WorkerSlice {
-        let resolved: WorkerSlice?
-        do {
-            resolved = try WorkerSlice.resolve(explicit: worker, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw ValidationError(error.message)
-        }
-        guard let resolved else {
+        guard let resolved = try WorkerOption.resolve(worker) else {
             throw ValidationError(
                 "give --worker I/N (or run as a Slurm array task, or as a Kubernetes Indexed Job's pod with "
                     + "\(WorkerSlice.countVariable))")
