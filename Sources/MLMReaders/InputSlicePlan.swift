@@ -93,8 +93,7 @@ public struct InputSlicePlan: Sendable, Equatable {
                 at: InputLocation(file: "<stdin>"))
         }
         let status = try InputFileStatus(path: path)
-        let source = try ByteSource(path: path, chunkSize: 1 << 20)
-        guard try source.isZstdFile() else { return status.size }
+        guard try ByteSource(path: path, chunkSize: 4).isZstdFile() else { return status.size }
         do {
             if let size = try ZstdContentSize.total(ofFileAt: path) { return size }
         } catch {
@@ -102,6 +101,7 @@ public struct InputSlicePlan: Sendable, Equatable {
                 .corruptCompressed, "the zstd data is damaged (\(error.message)); check it with `zstd -t`",
                 at: InputLocation(file: path))
         }
+        let source = try ByteSource(path: path, chunkSize: 1 << 20)
         var buffer: [UInt8] = []
         var total = 0
         while try source.read(appendingTo: &buffer) {
