@@ -116,10 +116,15 @@ stop() {
     end_pid "$slurmd"
     end_pid "$ctld"
     # slurmstepd and job processes that outlived slurmd: every process whose environment names this SLURM_CONF.
-    local proc pid
+    # This script and its callers (which may have been started with SLURM_CONF set) are spared.
+    local proc pid ancestors=" " up=$$
+    while [ -n "$up" ] && [ "$up" -gt 1 ]; do
+        ancestors+="$up "
+        up=$(awk '/^PPid:/ { print $2 }' "/proc/$up/status" 2>/dev/null || true)
+    done
     for proc in /proc/[0-9]*; do
         pid=${proc#/proc/}
-        [ "$pid" = "$$" ] && continue
+        case "$ancestors" in *" $pid "*) continue ;; esac
         if { tr '\0' '\n' <"$proc/environ"; } 2>/dev/null | grep -qxF "SLURM_CONF=$SLURM_CONF"; then end_pid "$pid"; fi
     done
     [ -n "$keep" ] || rm -rf "$dir"
