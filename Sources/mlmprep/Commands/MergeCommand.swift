@@ -13,8 +13,9 @@ struct MergeCommand: ParsableCommand {
             The parts must come from one run: the same tokenizer, vocabulary, settings and inputs, and every \
             worker 0…N−1 exactly once; each shard is checked against its part's manifest (size and sha256). \
             The merged store holds the parts' shards in worker order (hard links where the file system allows, \
-            copies otherwise) and one manifest with the counts added up; mask, pmi, inspect and verify read it \
-            like any store, and masking it gives the batches of a one-process store of the same inputs. \
+            copies otherwise) and one manifest with the counts added up; mask, pmi, verify and the Python \
+            reader read it like any store, and masking it gives the batches of a one-process store of the \
+            same inputs. \
             Batch directories (mask --worker) cannot be merged yet.
 
             Example: mlmprep merge tok.part-0 tok.part-1 tok.part-2 -o tok/

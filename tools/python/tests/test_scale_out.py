@@ -256,3 +256,39 @@ def test_kubernetes_manifest_commands_give_the_same_parts(slurm, data, mlmprep_b
                   env=dict(path, JOB_COMPLETION_INDEX="0"), check=False)
     assert refused.returncode == 2 and "MLMPREP_WORKER_COUNT" in refused.stderr
     shutil.rmtree(data / "work")
+
+
+def test_impossible_slices_and_wrong_parts_are_refused(data, mlmprep_bin, tmp_path):
+    """Bad usage exits 2 naming the flag or the variables; merge names what it cannot join."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "JOB_COMPLETION", "MLMPREP_WORKER"))}
+    tokenize = [mlmprep_bin, "tokenize", data / "input" / "en.txt", "--vocab", data / "vocab.txt", "-o", tmp_path / "t"]
+    cases = [
+        ({}, ["--worker", "3/3"], "--worker"),
+        ({}, ["--worker", "0/0"], "--worker"),
+        ({"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_MAX": "9",
+          "SLURM_ARRAY_TASK_STEP": "3", "SLURM_ARRAY_TASK_COUNT": "3"}, [], "SLURM_ARRAY_TASK_STEP=3"),
+        ({"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_MAX": "9",
+          "SLURM_ARRAY_TASK_STEP": "3", "SLURM_ARRAY_TASK_COUNT": "4"}, [], "SLURM_ARRAY_TASK_COUNT=4"),
+        ({"JOB_COMPLETION_INDEX": "3", "MLMPREP_WORKER_COUNT": "3"}, [], "JOB_COMPLETION_INDEX=3"),
+        ({"MLMPREP_WORKER_COUNT": "3"}, [], "JOB_COMPLETION_INDEX"),
+    ]
+    for extra_env, flags, named in cases:
+        result = run(*tokenize, *flags, env=dict(base, **extra_env), check=False)
+        assert result.returncode == 2 and named in result.stderr, (extra_env, flags, result.stderr)
+        assert not (tmp_path / "t").exists()
+    stdin = run(mlmprep_bin, "tokenize", "-", "--vocab", data / "vocab.txt", "--worker", "0/2", "-o", tmp_path / "s",
+                env=base, check=False)
+    assert stdin.returncode == 2 and "standard input" in stdin.stderr
+    # The Slurm variables of an array 3-9:3 make task 6 worker 1 of 3: the same part as --worker 1/3.
+    slurm_env = dict(base, SLURM_ARRAY_TASK_ID="6", SLURM_ARRAY_TASK_MIN="3", SLURM_ARRAY_TASK_MAX="9",
+                     SLURM_ARRAY_TASK_STEP="3", SLURM_ARRAY_TASK_COUNT="3")
+    run(*tokenize[:-1], tmp_path / "from-env", "--quiet", env=slurm_env)
+    run(*tokenize[:-1], tmp_path / "explicit", "--worker", "1/3", "--quiet", env=base)
+    assert json.loads((tmp_path / "from-env" / "manifest.json").read_text())["worker"]["index"] == 1
+    assert shard_bytes(tmp_path / "from-env") == shard_bytes(tmp_path / "explicit")
+    # A batch directory is not a store; a missing worker is named.
+    run(mlmprep_bin, "mask", tmp_path / "explicit", "--seq-len", "64", "-o", tmp_path / "b", "--quiet", env=base)
+    batches = run(mlmprep_bin, "merge", tmp_path / "b", "-o", tmp_path / "m", check=False, env=base)
+    assert batches.returncode == 1 and "not a tokenized store" in batches.stderr
+    missing = run(mlmprep_bin, "merge", tmp_path / "explicit", "-o", tmp_path / "m", check=False, env=base)
+    assert missing.returncode == 1 and "worker 0/3 is missing (missing: 0/3, 2/3)" in missing.stderr, missing.stderr
