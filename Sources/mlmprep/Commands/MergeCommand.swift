@@ -40,6 +40,9 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         try CommandErrors.reporting {
+            // Batch directories: `mask --worker I/N` (with the training-order work, issue 10) will write each task's
+            // share of an epoch's steps; merging them belongs here, next to StoreMerge (check the parts' settings,
+            // store digest, seed, epoch and steps, then concatenate the batch sequence). Until then they are refused.
             for part in parts {
                 let format = (try? ManifestFile.read(directory: part))?["format"]?.stringValue
                 if let format, format != "mlmprep.tokens" {
