@@ -185,6 +185,20 @@ import Testing
         }
     }
 
+    @Test func aDamagedZstdFileIsAnErrorNamingIt() throws {
+        let directory = TemporaryDirectory()
+        let frame = try ZstdCompressor(level: 3).compressFrame(Array(randomText(seed: 5, lines: 50).utf8))
+        let truncated = directory.write("cut.txt.zst", Array(frame.prefix(frame.count / 2)))
+        var options = ReaderOptions()
+        options.worker = WorkerSlice(index: 1, count: 2)
+        do {
+            _ = try readAll([truncated], options)
+            Issue.record("a truncated zstd file was read")
+        } catch let error as ReaderError {
+            #expect("\(error)".contains("cut.txt.zst"))
+        }
+    }
+
     @Test func standardInputCannotBeSplit() {
         var options = ReaderOptions()
         options.worker = WorkerSlice(index: 0, count: 2)
