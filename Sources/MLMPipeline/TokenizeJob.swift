@@ -119,7 +119,8 @@ public struct TokenizeJob {
         let idType = StoreRecord.idType(vocabularySize: vocabulary.count)
         let manifest = StoreManifest.make(
             settings: settings, vocabulary: vocabulary, tokenizer: tokenizer, idType: idType, counts: run.counts,
-            shards: output.shards, reports: run.reports)
+            shards: output.shards, reports: run.reports
+        ).addingWorker(settings.reader.worker, inputs: statuses)
         try output.commit(vocabulary: vocabulary, manifest: manifest)
         return TokenizeJobResult(
             counts: run.counts, shards: output.shards, reports: run.reports,

@@ -65,6 +65,45 @@ public final class ByteSource {
         if ownsDescriptor { try? descriptor.close(path: name) }
     }
 
+    /// Whether the file starts with the zstd magic number, read without consuming anything (false for
+    /// standard input, which cannot be read twice).
+    /// - Throws: ``ReaderError`` when the file cannot be read.
+    public func isZstdFile() throws(ReaderError) -> Bool {
+        guard ownsDescriptor else { return false }
+        var magic = [UInt8](repeating: 0, count: 4)
+        let count: Int
+        do {
+            count = try magic.withUnsafeMutableBytesThrowing { (buffer) throws(SystemError) in
+                try descriptor.read(into: buffer, atOffset: 0, path: name)
+            }
+        } catch {
+            throw ReaderError(.unreadable, "read failed (\(error.reason))", at: InputLocation(file: name))
+        }
+        return count == 4 && ZstdMagic.isZstd(magic)
+    }
+
+    /// Moves a plain (not zstd) file to `offset`, so that the next read starts there; a zstd file or standard
+    /// input is left alone (the caller decompresses and drops what comes before the offset).
+    /// - Parameter offset: The byte offset in the file.
+    /// - Returns: Whether the file was moved.
+    /// - Throws: ``ReaderError`` when the file cannot be read.
+    public func seekPlain(to offset: Int) throws(ReaderError) -> Bool {
+        guard ownsDescriptor, decoder == nil, try !isZstdFile() else { return false }
+        do {
+            try descriptor.seek(to: offset, path: name)
+        } catch {
+            throw ReaderError(
+                .unreadable, "cannot seek (\(error.reason))", at: InputLocation(file: name, byteOffset: offset))
+        }
+        started = true
+        finished = false
+        rawStart = 0
+        rawEnd = 0
+        rawBytesRead = offset
+        bytesProduced = offset
+        return true
+    }
+
     /// Reads up to one chunk of raw bytes into `raw[offset...]`; returns 0 at end of input.
     private func readRaw(at offset: Int = 0) throws(ReaderError) -> Int {
         let count: Int

@@ -120,6 +120,15 @@ public struct FileDescriptor: Sendable, Hashable, RawRepresentable {
         }
     }
 
+    /// Moves the file position to `offset` from the start.
+    /// - Throws: ``SystemError``.
+    public func seek(to offset: Int, path: String) throws(SystemError) {
+        switch valueOrErrno({ lseek(rawValue, off_t(offset), SEEK_SET) }) {
+        case .success: return
+        case .failure(let code): throw code.error("cannot seek", path: path)
+        }
+    }
+
     /// Whether the descriptor is a terminal.
     public var isTerminal: Bool { isatty(rawValue) != 0 }
 

@@ -15,8 +15,8 @@ struct MLMPrep: ParsableCommand {
             """,
         version: MLMPrepVersion.string,
         subcommands: [
-            TokenizeCommand.self, MaskCommand.self, PMICommand.self, InspectCommand.self, VerifyCommand.self,
-            EncodeCommand.self, VocabCommand.self, ExportCommand.self,
+            TokenizeCommand.self, MaskCommand.self, PMICommand.self, MergeCommand.self, InspectCommand.self,
+            VerifyCommand.self, EncodeCommand.self, VocabCommand.self, ExportCommand.self,
         ]
     )
 

@@ -32,12 +32,23 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Invalid UTF-8: replace (U+FFFD, dropped by BERT), skip the document, or fail.", valueName: "replace|skip|fail"))
     var invalidUTF8: InvalidUTF8Policy = .replace
 
+    @Option(
+        help: ArgumentHelp(
+            "Tokenize only worker I's share of N (the documents that start in the I-th of N equal byte ranges of the "
+                + "inputs), for a scale-out run joined by mlmprep merge. Default: a Slurm array task's place in its "
+                + "array, or a Kubernetes Indexed Job's JOB_COMPLETION_INDEX of MLMPREP_WORKER_COUNT.",
+            valueName: "I/N"))
+    var worker: String?
+
     @Option(help: ArgumentHelp("Text per reader chunk and record, in bytes (default 1 MiB; for tests).", visibility: .hidden))
     var chunkBytes: Int?
 
     func validate() throws {
         if outputOptions.output == nil { throw ValidationError("give the store directory to write: -o DIR") }
         if let chunkBytes, chunkBytes < 1 { throw ValidationError("--chunk-bytes must be at least 1 (got \(chunkBytes))") }
+        if let slice = try WorkerOption.resolve(worker), !slice.isAll, input.inputs.contains("-") {
+            throw ValidationError("--worker \(slice) cannot split standard input ('-'); give the input as files")
+        }
         if outputOptions.resume && input.inputs.contains("-") {
             throw ValidationError("--resume cannot read standard input ('-') again; give the input as files")
         }
@@ -58,6 +69,7 @@ struct TokenizeCommand: ParsableCommand {
                 outputs: [NamedPath("-o", output)] + runOptions.statsOutput)
             var settings = TokenizeJobSettings(inputs: inputs, output: output)
             settings.reader = input.readerOptions
+            settings.reader.worker = try WorkerOption.resolve(worker) ?? .all
             if let chunkBytes { settings.reader.targetChunkBytes = chunkBytes }
             settings.threads = runOptions.resolvedThreads
             outputOptions.apply(to: &settings)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLMCore
 import MLMPMI
 import MLMPipeline
 
@@ -11,7 +12,9 @@ struct PMICountCommand: ParsableCommand {
         discussion: """
             Without --after this is round 1 (words); with the count file of round k−1 (from pmi merge) it \
             counts the k-grams whose two (k−1)-grams are frequent. Worker I of N takes the store's records \
-            I, I+N, I+2N, …; --worker defaults to SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set.
+            I, I+N, I+2N, …. --worker defaults to a Slurm array task's place in its array (SLURM_ARRAY_TASK_ID \
+            through SLURM_ARRAY_TASK_MIN/_MAX/_STEP) or to a Kubernetes Indexed Job's JOB_COMPLETION_INDEX of \
+            MLMPREP_WORKER_COUNT.
             """
     )
 
@@ -33,15 +36,12 @@ struct PMICountCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func slice() throws -> WorkerSlice {
-        let environment = ProcessInfo.processInfo.environment
-        var text = worker
-        if text == nil, let index = environment["SLURM_ARRAY_TASK_ID"], let count = environment["SLURM_ARRAY_TASK_COUNT"] {
-            text = "\(index)/\(count)"
+        guard let resolved = try WorkerOption.resolve(worker) else {
+            throw ValidationError(
+                "give --worker I/N (or run as a Slurm array task, or as a Kubernetes Indexed Job's pod with "
+                    + "\(WorkerSlice.countVariable))")
         }
-        guard let text else {
-            throw ValidationError("give --worker I/N (or run as a Slurm array task)")
-        }
-        do { return try WorkerSlice(parsing: text) } catch { throw ValidationError(error.message) }
+        return resolved
     }
 
     func validate() throws {
