@@ -10,6 +10,7 @@
 #   4. the real pipeline: mlmprep tokenize corpora/en.txt corpora/multilingual.txt with the bert-base-uncased
 #      vocab, mlmprep mask --stdout piped into tools/python/examples/train_tiny_bert.py --steps 300, which
 #      fails unless the loss goes down; mlmprep must end with status 0 when the trainer closes the pipe.
+#   5. a new venv with `pip install './tools/python[torch]'`: MLMBatchDataset from the installed package.
 #
 # Usage: tools/full_test.sh [--skip-base]     (--skip-base skips step 1, for re-runs)
 # Environment:
@@ -139,4 +140,28 @@ if [ -s "$tmp/mask.err" ]; then
     say "note: mlmprep mask --quiet wrote to stderr (it should end quietly when the reader closes the pipe):"
     cat "$tmp/mask.err" >&2
 fi
+echo "== pip install './tools/python[torch]' into a new venv: MLMBatchDataset from the installed package"
+venv_torch="$tmp/venv-torch"
+python3 -m venv "$venv_torch"
+torch_version=$("$py" -c 'import importlib.metadata as m; print(m.version("torch"))')
+index=()
+[ -n "${MLMPREP_TORCH_INDEX:-}" ] && index=(--index-url "$MLMPREP_TORCH_INDEX" --extra-index-url https://pypi.org/simple)
+# The torch of .venv (same version, so the same wheel: a local one through find-links, or pip's cache).
+"$venv_torch/bin/pip" install -q --disable-pip-version-check "${index[@]}" "./tools/python[torch]" "torch==$torch_version"
+rm -rf tools/python/build tools/python/*.egg-info
+"$bin" mask "$tmp/tok" --seq-len 64 --batch-size 7 -o "$tmp/batches" --quiet
+(cd / && "$venv_torch/bin/python" - "$tmp/batches" "$venv_torch" <<'PY'
+import sys, importlib.util
+from pathlib import Path
+import mlmprep_reader
+from mlmprep_reader import MLMBatchDataset, iter_batches
+assert Path(mlmprep_reader.__file__).resolve().is_relative_to(Path(sys.argv[2]).resolve()), mlmprep_reader.__file__
+assert importlib.util.find_spec("datasets") is None, "the [torch] extra must not bring datasets"
+items = list(MLMBatchDataset(sys.argv[1], split="records").dataloader(num_workers=2))
+batches = list(iter_batches(sys.argv[1]))
+assert len(items) == len(batches) > 0
+assert all((item["labels"].numpy() == batch["labels"]).all() for item, batch in zip(items, batches))
+print(f"[torch] extra: {len(items)} batches through a DataLoader with 2 workers, equal to iter_batches")
+PY
+)
 echo "full tests passed"

@@ -34,11 +34,11 @@ from pathlib import Path
 from .batches import (
     PAIR_LABEL_FIELDS,
     _check_directory_format,
-    check_batch,
     _checked,
     _directory_shards,
     _is_stream,
     _iter_shards,
+    check_batch,
     iter_batches,
 )
 from .errors import MLMBError

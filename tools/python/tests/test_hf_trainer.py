@@ -8,7 +8,11 @@ of a tiny model and checks, through a forward hook, that the model received exac
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -80,3 +84,40 @@ def test_trainer_with_a_dataloader_worker(mlmprep_bin, store, tmp_path):  # noqa
     want = expected_inputs(directory, ["input_ids", "labels"])
     assert all(torch.equal(g["input_ids"], w["input_ids"]) and torch.equal(g["labels"], w["labels"])
                for g, w in zip(seen, want))
+
+
+TRAIN_FROM_STDIN = """
+import json, sys, torch
+from transformers import BertConfig, BertForMaskedLM, Trainer, TrainingArguments, default_data_collator
+from transformers.utils import logging
+from mlmprep_reader import hf_iterable_dataset
+logging.set_verbosity_error()
+model = BertForMaskedLM(BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                                   intermediate_size=64, max_position_embeddings=512))
+seen = []
+model.register_forward_pre_hook(lambda m, a, k: seen.append(k["labels"].tolist()), with_kwargs=True)
+args = TrainingArguments(sys.argv[1], max_steps=int(sys.argv[2]), per_device_train_batch_size=int(sys.argv[3]),
+                         report_to=[], use_cpu=True, save_strategy="no", disable_tqdm=True, dataloader_num_workers=1)
+Trainer(model=model, args=args, train_dataset=hf_iterable_dataset("-"), data_collator=default_data_collator).train()
+print(json.dumps(seen))
+"""
+
+
+def test_trainer_reads_a_pipe_in_a_dataloader_worker(mlmprep_bin, store, tmp_path):  # noqa: F811
+    # mlmprep mask --stdout | python: the one DataLoader worker reads file descriptor 0 (its sys.stdin is
+    # /dev/null), and the labels the model gets are ours, step by step.
+    flags = RUNS["pair-nsp-b9"]
+    directory = mask_to(mlmprep_bin, store, tmp_path / "dir", flags)
+    writer = subprocess.Popen([mlmprep_bin, "mask", str(store), *flags, "--stdout", "--quiet"],
+                              stdout=subprocess.PIPE)
+    reader = subprocess.Popen([sys.executable, "-c", TRAIN_FROM_STDIN, str(tmp_path / "out"), str(STEPS), str(BATCH)],
+                              stdin=writer.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    writer.stdout.close()  # the reader holds the pipe now
+    out, err = reader.communicate(timeout=900)
+    assert writer.wait(timeout=300) == 0
+    assert reader.returncode == 0, err.decode()[-3000:]
+    seen = json.loads(out.decode().strip().splitlines()[-1])
+    want = expected_inputs(directory, ["labels"])
+    assert len(seen) == STEPS
+    assert all(s == w["labels"].tolist() for s, w in zip(seen, want))
