@@ -60,20 +60,27 @@ def wheel() -> Path:
 
 
 def load(root: Path, modules: dict[str, str], stand_ins: bool) -> types.SimpleNamespace:
-    """Unpacks the wheel into ``root`` and imports ``modules`` (attribute name → module name) from it."""
-    with zipfile.ZipFile(wheel()) as archive:
-        archive.extractall(root)
-    if stand_ins:
-        _install_stand_ins()
-    for name in ("streaming", "streaming.base"):
-        package = types.ModuleType(name)
-        package.__path__ = [str(root.joinpath(*name.split(".")))]
-        sys.modules[name] = package
+    """Unpacks the wheel into ``root`` and imports ``modules`` (attribute name → module name) from it; the wheel's
+    modules already loaded (with the real torch) are reused: Streaming keeps process-wide state (shared memory,
+    threads), which two copies of its modules in one process would each hold."""
+    if not getattr(sys.modules.get("streaming"), "mlmprep_wheel", False):
+        with zipfile.ZipFile(wheel()) as archive:
+            archive.extractall(root)
+        if stand_ins:
+            _install_stand_ins()
+        for name in ("streaming", "streaming.base"):
+            package = types.ModuleType(name)
+            package.__path__ = [str(root.joinpath(*name.split(".")))]
+            package.mlmprep_wheel = True
+            sys.modules[name] = package
     return types.SimpleNamespace(**{key: importlib.import_module(name) for key, name in modules.items()})
 
 
 def unload() -> None:
-    """Forgets the wheel's modules and the stand-ins, so later tests import the real torch (or find none)."""
+    """Forgets the wheel's modules and the stand-ins, if stand-ins were used, so later tests import the real torch
+    (or find none); with the real torch the modules stay for reuse."""
+    if not isinstance(sys.modules.get("torch"), _StandIn):
+        return
     for name in [n for n in sys.modules if n.split(".")[0] in ("torch", "streaming")]:
         if isinstance(sys.modules[name], _StandIn) or name.split(".")[0] == "streaming":
             del sys.modules[name]
