@@ -118,6 +118,7 @@ PMI_CASES = [
     (["--memory-limit=-1G"], ["--memory-limit must be a size"]),
     (["--memory-limit", "0"], ["--memory-limit must be a size"]),
     (["--size", -1], ["--size"]),
+    (["--size", (1 << 63) - 1, "--mix", "0,0,0,100"], ["--size must be between 1 and 1099511627776"]),
     (["--min-count", 0], ["--min-count"]),
     (["--max-n", 1 << 62], ["--max-n"]),
 ]
