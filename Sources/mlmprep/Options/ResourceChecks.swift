@@ -7,6 +7,9 @@ import MLMPipeline
 enum ResourceChecks {
     /// The largest `--max-shard-mb`: 1 TiB (larger values would overflow when turned into bytes).
     static let maximumShardMB = 1 << 20
+    /// The most copies per sequence (k = ⌈P/C⌉ when `--predict-rate` P exceeds `--corrupt-rate` C): Wettig et al.
+    /// use k ≤ 8; k in the thousands multiplies the output and the run time as much.
+    static let maximumCopies = 100
     /// The largest `--chunk-bytes`.
     static let maximumChunkBytes = 1 << 30
 
@@ -38,6 +41,13 @@ enum ResourceChecks {
             throw ValidationError(
                 "--epoch \(settings.epoch) with --epochs \(settings.epochs) goes past the last epoch \(UInt64.max); "
                     + "give a smaller --epoch")
+        }
+        let copies = settings.masking.copies
+        if copies > maximumCopies {
+            throw ValidationError(
+                "--predict-rate \(settings.masking.predictRate) with --corrupt-rate \(settings.masking.corruptRate) "
+                    + "writes every sequence ⌈P/C⌉ = \(copies) times (the output and the time grow as much); at most "
+                    + "\(maximumCopies) copies are allowed: bring the two rates closer")
         }
         let budget = MemoryBudget.current(threads: settings.threads)
         if let message = budget.shortfall(
