@@ -64,6 +64,8 @@ struct TokenizeCommand: ParsableCommand {
             let (vocabulary, tokenizer) = try tokenizerOptions.load()
             let output = outputOptions.output ?? ""
             let inputs = try input.expandedPaths()
+            // A missing or unreadable input (or a directory) is named as such before any path is compared.
+            for path in inputs where path != "-" { _ = try InputFileStatus(path: path) }
             try PathAliasing.check(
                 inputs: inputs.map { NamedPath("the input", $0) } + tokenizerOptions.inputPaths,
                 outputs: [NamedPath("-o", output)] + runOptions.statsOutput)
