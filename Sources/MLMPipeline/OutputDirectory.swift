@@ -83,10 +83,10 @@ enum OutputDirectory {
                 throw ShardError(
                     .io,
                     survey.finished
-                        ? "the output directory already holds a finished run of mlmprep; pass --overwrite to replace "
-                            + "it (only the files that run wrote are removed) or choose another -o"
-                        : "the output directory already holds an unfinished run of mlmprep; use --resume to continue "
-                            + "it or --overwrite to start over (only the files that run wrote are removed)",
+                        ? "the output directory already holds a finished run; pass --overwrite to replace it (only "
+                            + "the files that run wrote are removed) or choose another -o"
+                        : "the output directory already holds an unfinished run; use --resume to continue or "
+                            + "--overwrite to start over (only the files that run wrote are removed)",
                     path: path)
             }
             remove(survey.ours, in: path)

@@ -248,9 +248,14 @@ def test_output_directory_holding_a_finished_run(mlmprep_bin, vocab, store, tmp_
     assert run(mlmprep_bin, *args, "--overwrite").returncode == 0
     # The same data (a mask manifest records the command line, --overwrite included).
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != "manifest.json"} == data
+    # Without its manifest (and with no journal) nothing records these files as a run's: they are treated as the
+    # user's and refused whatever the flags, and nothing is deleted (issue 16: ownership by record, not by name).
     (out / "manifest.json").unlink()
-    result = run(mlmprep_bin, *args)
-    assert result.returncode == 1 and b"unfinished run; use --resume to continue or --overwrite" in result.stderr
+    left = {p.name: p.read_bytes() for p in out.iterdir()}
+    for extra in ([], ["--overwrite"], ["--resume"]):
+        result = run(mlmprep_bin, *args, *extra)
+        assert result.returncode == 1 and b"holds files that mlmprep did not write" in result.stderr, result.stderr
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == left
 
 
 def test_disk_full_on_standard_output(mlmprep_bin, store):
