@@ -85,20 +85,25 @@ def test_verify_counts_and_missing_pieces(outputs, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(outputs["batches"], broken)
     manifest = json.loads((broken / "manifest.json").read_text())
+    # Consistent within the manifest (the totals follow), so only reading the shard's records can find it.
     manifest["shards"][1]["sequences"] += 1
+    manifest["counts"]["sequences"] += 1
     (broken / "manifest.json").write_text(json.dumps(manifest))
     code, _, err = cli("verify", broken)
     name = manifest["shards"][1]["file"]
-    assert code == 1 and f"{name}: holds {manifest['shards'][1]['sequences'] - 1} sequences but the manifest " \
-                         f"says {manifest['shards'][1]['sequences']}" in err
+    listed = manifest["shards"][1]["sequences"]
+    assert code == 1 and f"shards[1] ({name}) sequences is {listed}, but its records hold {listed - 1} sequences" in err
     manifest["shards"][1]["sequences"] -= 1
+    manifest["counts"]["sequences"] -= 1
     manifest["counts"]["batches"] += 2
     (broken / "manifest.json").write_text(json.dumps(manifest))
     code, _, err = cli("verify", broken)
     assert code == 1 and "manifest.json: counts.batches is" in err
+    manifest["counts"]["batches"] -= 2
+    (broken / "manifest.json").write_text(json.dumps(manifest))
     (broken / name).unlink()
     code, _, err = cli("verify", broken)
-    assert code == 1 and f"shard {name} listed in the manifest is missing" in err
+    assert code == 1 and f"lists {name}, which is missing" in err, err
     (broken / "manifest.json").unlink()
     code, _, err = cli("verify", broken)
     assert code == 1 and "no manifest.json" in err and "resume" in err
