@@ -44,7 +44,7 @@ public final class ByteSource {
             name = "<stdin>"
             descriptor = 0
             ownsDescriptor = false
-            opened = OpenedFileState(descriptor: 0)
+            opened = OpenedFileState(descriptor: 0, at: Int(max(lseek(0, 0, SEEK_CUR), 0)))
             return
         }
         name = path
