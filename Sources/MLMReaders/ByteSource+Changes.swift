@@ -9,15 +9,19 @@ import MLMCore
 /// file (and whenever more bytes arrive than it had) to tell a file that shrank, grew or was rewritten while it was
 /// read, instead of ending its input silently short or mixing two versions.
 struct OpenedFileState: Equatable {
+    /// The file's size.
     var size: Int
     var modificationTime: Int
+    /// The offset reading starts at: 0, or where a shell left standard input (`(read x; mlmprep tokenize -) < f`).
+    var start = 0
 
     /// The state of an open descriptor, or nil for what is not a regular file of at least one byte (a pipe, a
     /// terminal, a character device, or a `/proc` file, which reports size 0).
-    init?(descriptor: Int32) {
+    init?(descriptor: Int32, at start: Int = 0) {
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
         size = Int(info.st_size)
+        self.start = start
         #if canImport(Glibc)
             modificationTime = Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
         #else
@@ -34,6 +38,7 @@ struct OpenedFileState: Equatable {
     /// - Returns: An error naming the file, the byte offset and what changed.
     func change(descriptor: Int32, bytesRead: Int, atEnd: Bool, name: String) -> ReaderError? {
         let location = InputLocation(file: name, byteOffset: bytesRead)
+        let size = self.size - start
         let advice = "make sure nothing writes the file during the run, then run again"
         if bytesRead > size {
             return ReaderError(
@@ -41,16 +46,16 @@ struct OpenedFileState: Equatable {
                 "the file grew while it was read (it had \(size) bytes when opened); \(advice)", at: location)
         }
         guard atEnd else { return nil }
-        let now = OpenedFileState(descriptor: descriptor)
+        let now = OpenedFileState(descriptor: descriptor, at: start)
         if bytesRead < size {
             return ReaderError(
                 .changedWhileRead,
-                "the file shrank while it was read: it had \(size) bytes when opened and ended at byte "
+                "the file shrank while it was read: it had \(size) bytes to read when opened and ended at byte "
                     + "\(bytesRead) (now \(now?.size ?? 0) bytes); \(advice)",
                 at: location)
         }
         if now != self {
-            let what = now.map { $0.size == size ? "was modified" : "now has \($0.size) bytes" } ?? "was emptied"
+            let what = now.map { $0.size == self.size ? "was modified" : "now has \($0.size) bytes" } ?? "was emptied"
             return ReaderError(
                 .changedWhileRead, "the file changed while it was read (it \(what)); \(advice)", at: location)
         }

@@ -45,7 +45,7 @@ public final class ByteSource {
             name = "<stdin>"
             descriptor = .standardInput
             ownsDescriptor = false
-            opened = OpenedFileState(descriptor: 0)
+            opened = OpenedFileState(descriptor: 0, at: Int(max(lseek(0, 0, SEEK_CUR), 0)))
             return
         }
         name = path

@@ -394,3 +394,15 @@ def test_stats_json_that_cannot_be_written_fails_before_the_run(mlmprep_bin, voc
     assert ("is a directory" if case == "directory" else "does not exist") in line, line
     assert not out.exists()
     assert digests(tmp_path) == before
+
+
+def test_standard_input_left_part_read_by_the_shell_is_no_change(mlmprep_bin, vocab, tmp_path):
+    """`(read first; mlmprep tokenize -) < file` hands over a file already partly read: what is left is read, and
+    that it is shorter than the file is no change."""
+    path = tmp_path / "corpus.txt"
+    path.write_text("skipped first line\n\nfirst kept document.\n\nsecond kept document.\n")
+    with open(path, "rb") as stdin:
+        stdin.seek(len("skipped first line\n"))
+        result = run(mlmprep_bin, "tokenize", "-", "--vocab", vocab, "-o", tmp_path / "out", "--quiet", stdin=stdin)
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["counts"]["documents_read"] == 2

@@ -8,8 +8,10 @@ limit is not what refuses the cases.
 from __future__ import annotations
 
 import hashlib
+import json
 import resource
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,45 @@ def test_the_default_pmi_memory_limit_fits_the_process(mlmprep_bin, store, tmp_p
     assert run(mlmprep_bin, "pmi", store, "-o", small, "--min-count", 1, "--quiet", limit=1 << 30).returncode == 0
     assert subprocess.run([mlmprep_bin, "pmi", store, "-o", free, "--min-count", "1", "--quiet"]).returncode == 0
     assert small.read_bytes() == free.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def zipf_store(mlmprep_bin, tmp_path_factory) -> Path:
+    """2.5 million words drawn from a Zipf distribution over 200,000 words (12 MB of text): far more distinct n-grams
+    than the counting tables of a 128M run hold, so `pmi --memory-limit 128M` spills sorted runs to disk."""
+    import numpy as np
+
+    directory = tmp_path_factory.mktemp("zipf")
+    rng = np.random.default_rng(16)
+    vocabulary = [f"w{i}" for i in range(200_000)]
+    (directory / "vocab.txt").write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + vocabulary) + "\n")
+    weights = 1.0 / np.arange(1, len(vocabulary) + 1)
+    draws = rng.choice(len(vocabulary), size=2_500_000, p=weights / weights.sum())
+    lines = [" ".join(vocabulary[i] for i in draws[start:start + 13]) for start in range(0, len(draws), 13)]
+    documents = ["\n".join(lines[start:start + 20]) for start in range(0, len(lines), 20)]
+    (directory / "corpus.txt").write_text("\n\n".join(documents) + "\n")
+    store = directory / "tok"
+    subprocess.run([mlmprep_bin, "tokenize", directory / "corpus.txt", "--vocab", directory / "vocab.txt", "-o", store,
+                    "--quiet"], check=True, timeout=600)
+    return store
+
+
+def test_pmi_memory_limit_bounds_the_peak_resident_set(mlmprep_bin, zipf_store, tmp_path):
+    """Peak RSS (ru_maxrss of the child) stays within 15% of --memory-limit while the counting tables spill, and
+    the table is the one of an unlimited run (before: about twice the limit, measured on Debian text)."""
+    limit = 128 << 20
+    script = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True); "
+              "sys.stderr.write(r.stderr.decode()); "
+              "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    table, stats = tmp_path / "limited.table", tmp_path / "stats.json"
+    args = ["pmi", zipf_store, "-o", table, "--min-count", 2, "--memory-limit", "128M", "--threads", 2, "--quiet",
+            "--stats-json", stats]
+    result = subprocess.run([sys.executable, "-c", script, mlmprep_bin, *map(str, args)], capture_output=True,
+                            timeout=900)
+    code, peak_kb = result.stdout.decode().split()
+    assert int(code) == 0, result.stderr.decode()
+    assert int(peak_kb) * 1024 <= 1.15 * limit, f"peak {int(peak_kb) >> 10} MiB with --memory-limit 128M"
+    assert json.loads(stats.read_text())["spill_files"] > 0, "the run must be under memory pressure"
+    free = tmp_path / "free.table"
+    subprocess.run([mlmprep_bin, "pmi", zipf_store, "-o", free, "--min-count", "2", "--quiet"], check=True, timeout=900)
+    assert table.read_bytes() == free.read_bytes()
