@@ -68,8 +68,10 @@ def test_streamingdataset_yields_exactly_our_sequences(streaming, datasets, tmp_
     shutil.copytree(root / "mds", copy, ignore=shutil.ignore_patterns("*.mds"))
     in_order = streaming.dataset.StreamingDataset(local=str(copy), shuffle=False, batch_size=8, validate_hash="xxh64")
     assert [key(s) for s in in_order] == [key(r) for r in rows]
-    loader = torch.utils.data.DataLoader(in_order, batch_size=8)
-    batch = next(iter(loader))
+    # Read to the end: an epoch left half-read keeps Streaming's background threads polling until the process exits.
+    batches = list(torch.utils.data.DataLoader(in_order, batch_size=8))
+    assert sum(len(b["input_ids"]) for b in batches) == len(rows)
+    batch = batches[0]
     assert batch["input_ids"].shape == (8, 48) and batch["input_ids"].dtype == torch.int32
     assert batch["next_sentence_label"].shape == (8,)
     assert torch.equal(batch["labels"][0], torch.from_numpy(rows[0]["labels"]))
