@@ -102,7 +102,8 @@ if ! "$py" -c 'import megatron.core.datasets.indexed_dataset, catalogue, fileloc
     "${pip[@]}" megatron-core catalogue filelock
 fi
 set +e
-MLMPREP_BIN="${MLMPREP_BIN:-$PWD/.build/debug/mlmprep}" MLMPREP_BERT_VOCAB="$PWD/.venv/bert-base-uncased/vocab.txt" \
+MLMPREP_FULL_MODE=1 MLMPREP_BIN="${MLMPREP_BIN:-$PWD/.build/debug/mlmprep}" \
+    MLMPREP_BERT_VOCAB="$PWD/.venv/bert-base-uncased/vocab.txt" \
     PYTHONPATH=tools/python "$py" -m pytest -q -rs tools/python/tests/test_mds_streaming.py \
     tools/python/tests/test_megatron_core.py 2>&1 | tee "$tmp/formats.log"
 rc=${PIPESTATUS[0]}
