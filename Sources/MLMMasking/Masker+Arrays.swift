@@ -1,8 +1,10 @@
+import MLMCore
+
 extension Masker {
     /// Masks one copy of one sequence given as arrays; allocates the result (use the buffer form in hot loops).
     /// - Parameters:
     ///   - tokens: The n real token ids.
-    ///   - flags: n ``SequenceFlags`` bytes.
+    ///   - flags: n ``MLMCore/TokenFlags`` bytes.
     ///   - sequenceIndex: The sequence's global index.
     ///   - copy: Which copy, in 0..<``copies``.
     /// - Returns: The corrupted ids, labels and counts.

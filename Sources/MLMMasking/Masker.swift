@@ -8,7 +8,7 @@ import MLMCore
 /// ``randomStream``), never by thread or call order.
 ///
 /// The contract, per sequence of n tokens (`[CLS]`/`[SEP]` included, no padding):
-/// 1. **Candidates** are the positions without ``SequenceFlags/special``; N is their number.
+/// 1. **Candidates** are the positions without ``MLMCore/TokenFlags/special``; N is their number.
 /// 2. **Units**: `.token` each candidate; `.word` maximal runs of candidates starting at a word-start flag
 ///    (the first candidate after a special token or at the start begins a unit even without the flag);
 ///    `.pmi` the matcher's n-grams (longest first, equal-length overlaps resolved at random, no special token
@@ -127,7 +127,7 @@ public final class Masker {
     /// Masks one copy of one sequence.
     /// - Parameters:
     ///   - tokens: The n real token ids (`[CLS]`/`[SEP]` included, no padding); ids must fit in Int32.
-    ///   - flags: n ``SequenceFlags`` bytes.
+    ///   - flags: n ``MLMCore/TokenFlags`` bytes.
     ///   - sequenceIndex: The sequence's global index (keys the generator).
     ///   - copy: Which copy, in 0..<``copies``.
     ///   - inputIDs: n slots for the corrupted ids; all are written.

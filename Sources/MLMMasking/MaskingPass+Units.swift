@@ -1,3 +1,5 @@
+import MLMCore
+
 extension MaskingPass {
     /// Writes the words of the sequence: maximal runs of candidates that begin at a word-start flag, after a
     /// special token, or at the sequence start. `starts` and `ends` must hold `flags.count` + 1 elements.
@@ -16,8 +18,8 @@ extension MaskingPass {
         var previous = 0  // 1 when the previous token is a candidate
         for position in 0..<flags.count {
             let flag = Int(flags[position])
-            let candidate = 1 &- ((flag >> 6) & 1)  // bit 6 = SequenceFlags.special
-            let wordStart = flag & Int(SequenceFlags.wordStart)
+            let candidate = 1 &- ((flag >> Int(TokenFlags.specialShift)) & 1)
+            let wordStart = flag & Int(TokenFlags.wordStart.rawValue)
             let isStart = candidate & (wordStart | (1 ^ previous))
             let isEnd = previous & ((1 ^ candidate) | wordStart)
             starts[startCount] = Int32(truncatingIfNeeded: position)
@@ -41,7 +43,7 @@ extension MaskingPass {
                 start: Int32(truncatingIfNeeded: position),
                 end: Int32(truncatingIfNeeded: position + 1)
             )
-            count &+= 1 &- ((Int(flags[position]) >> 6) & 1)  // bit 6 = SequenceFlags.special
+            count &+= 1 &- ((Int(flags[position]) >> Int(TokenFlags.specialShift)) & 1)
         }
         unitCount = count
         return count

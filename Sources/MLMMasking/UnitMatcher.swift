@@ -1,3 +1,5 @@
+import MLMCore
+
 /// One n-gram of consecutive words that a ``UnitMatcher`` found in its table.
 public struct UnitMatch: Hashable, Sendable {
     /// The index of the first word (into the word lists given to the matcher).
@@ -28,7 +30,7 @@ public protocol UnitMatcher: Sendable {
     /// Appends the table n-grams (of at least 2 words) among the words of one sequence.
     /// - Parameters:
     ///   - tokens: The sequence's token ids.
-    ///   - flags: The sequence's ``SequenceFlags`` bytes (for matchers that stop at sentence starts).
+    ///   - flags: The sequence's ``MLMCore/TokenFlags`` bytes (for matchers that stop at sentence starts).
     ///   - wordStarts: The first token of each word, in order.
     ///   - wordEnds: One past the last token of each word. Words `i` and `i + 1` are adjacent when
     ///     `wordEnds[i] == wordStarts[i + 1]`; otherwise a special token sits between them.

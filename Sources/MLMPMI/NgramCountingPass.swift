@@ -1,3 +1,4 @@
+import MLMCore
 /// How one process counts: its slice of the corpus, its threads, its memory and where spill files go.
 public struct CountingOptions: Sendable {
     /// Maximum length and segment scope (the other settings matter only when choosing entries).
@@ -261,7 +262,7 @@ public enum NgramCountingPass {
         }
     }
 
-    private static func checkIDs(_ record: TokenRecord, vocabularySize: Int, ordinal: Int) throws(PMIError) {
+    private static func checkIDs(_ record: StoreRecord, vocabularySize: Int, ordinal: Int) throws(PMIError) {
         var largest: UInt32 = 0
         for id in record.ids where id > largest { largest = id }
         if !record.ids.isEmpty && Int(largest) >= vocabularySize {

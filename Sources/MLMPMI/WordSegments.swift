@@ -1,3 +1,5 @@
+import MLMCore
+
 /// The words of one store record, grouped into segments (documents or sentences) that n-grams may not cross.
 ///
 /// A word is the run of tokens from a word-start token (flag bit 0) to the next word start, the segment end or
@@ -30,7 +32,7 @@ public struct WordSegments: Sendable {
         bounds.removeAll(keepingCapacity: true)
         segmentStarts.removeAll(keepingCapacity: true)
         segmentWordCounts.removeAll(keepingCapacity: true)
-        let sentenceBit: UInt8 = scope == .sentence ? 0b10 : 0
+        let sentenceBit: UInt8 = scope == .sentence ? TokenFlags.sentenceStart.rawValue : 0
         var document = 0
         while document + 1 < documentOffsets.count {
             let start = documentOffsets[document]
@@ -49,7 +51,7 @@ public struct WordSegments: Sendable {
                     segmentStart = bounds.count
                     segmentStarts.append(segmentStart)
                     bounds.append(Int32(position))
-                } else if flag & 1 != 0 {
+                } else if flag & TokenFlags.wordStart.rawValue != 0 {
                     bounds.append(Int32(position))
                 }
                 position += 1

@@ -1,3 +1,5 @@
+import MLMCore
+
 extension SequenceBatch {
     /// Appends `[CLS] body [SEP]` and padding as a new row.
     ///
@@ -16,7 +18,7 @@ extension SequenceBatch {
     ) {
         precondition(ids.count + 2 <= sequenceLength, "a body of \(ids.count) tokens does not fit L=\(sequenceLength)")
         precondition(ids.count == bodyFlags.count, "ids and flags differ in length")
-        let special = PackedTokenFlags.special.rawValue
+        let special = TokenFlags.special.rawValue
         appendSpecial(clsID, flag: special, type: 0)
         tokens.append(contentsOf: ids)
         for flag in bodyFlags { flags.append(flag & keep) }
@@ -47,8 +49,8 @@ extension SequenceBatch {
     ) {
         let length = aIDs.count + bIDs.count + 3
         precondition(length <= sequenceLength, "a pair of \(length) tokens does not fit L=\(sequenceLength)")
-        let special = PackedTokenFlags.special.rawValue
-        let keep = PackedTokenFlags.fromStore.rawValue
+        let special = TokenFlags.special.rawValue
+        let keep = TokenFlags.fromStore.rawValue
         appendSpecial(clsID, flag: special, type: 0)
         tokens.append(contentsOf: aIDs)
         for flag in aFlags { flags.append(flag & keep) }
@@ -72,7 +74,7 @@ extension SequenceBatch {
     private mutating func finishRow(length: Int) {
         let padding = sequenceLength - length
         tokens.append(repeating: padID, count: padding)
-        flags.append(repeating: PackedTokenFlags.padding.rawValue, count: padding)
+        flags.append(repeating: TokenFlags.padding.rawValue, count: padding)
         tokenTypes.append(repeating: 0, count: padding)
         lengths.append(Int32(length))
         count += 1

@@ -1,3 +1,5 @@
+import MLMCore
+
 /// Up to `B` packed sequences of length `L`, stored as struct-of-arrays, row after row.
 ///
 /// Row `r` of every `[count × L]` array covers indices `r·L ..< (r+1)·L` (``rowRange(_:)``). A row holds
@@ -27,7 +29,7 @@ public struct SequenceBatch: Hashable, Sendable {
     public internal(set) var firstSequenceIndex: Int = 0
     /// `[count × L]` token ids, padded with ``padID``.
     public var tokens: [UInt32] = []
-    /// `[count × L]` ``PackedTokenFlags`` bits.
+    /// `[count × L]` ``TokenFlags`` bits.
     public var flags: [UInt8] = []
     /// `[count × L]` segment ids: 1 on B and its final `[SEP]` in pair packing, else 0.
     public var tokenTypes: [UInt8] = []

@@ -193,7 +193,7 @@ extension SequencePacker {
     private func splitPoint(of segment: PairSegment, flags: UnsafeBufferPointer<UInt8>, random: inout CounterRandom)
         -> Int
     {
-        let wordStart = PackedTokenFlags.wordStart.rawValue
+        let wordStart = TokenFlags.wordStart.rawValue
         var starts = 0
         for position in (segment.start + 1)..<segment.end where flags[position] & wordStart != 0 { starts += 1 }
         guard starts > 0 else { return segment.start + 1 + random.below(segment.count - 1) }

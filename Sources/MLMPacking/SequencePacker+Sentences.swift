@@ -1,3 +1,5 @@
+import MLMCore
+
 extension SequencePacker {
     /// Full and doc modes: puts whole sentences back to back into sequences of at most `L − 2` body tokens.
     ///
@@ -23,7 +25,7 @@ extension SequencePacker {
             if bodyIDs.count + separator + (end - start) <= room {
                 if separator == 1 {
                     bodyIDs.append(settings.sepID)
-                    bodyFlags.append(PackedTokenFlags.special.rawValue)
+                    bodyFlags.append(TokenFlags.special.rawValue)
                     counts.documentSeparators += 1
                     counts.specialTokens += 1
                 }
@@ -48,7 +50,7 @@ extension SequencePacker {
     private mutating func appendBody(
         ids: UnsafeBufferPointer<UInt32>, flags: UnsafeBufferPointer<UInt8>, range: Range<Int>
     ) {
-        let keep = PackedTokenFlags.fromStore.rawValue
+        let keep = TokenFlags.fromStore.rawValue
         bodyIDs.append(contentsOf: UnsafeBufferPointer(rebasing: ids[range]))
         for position in range { bodyFlags.append(flags[position] & keep) }
         counts.tokensPacked += range.count
@@ -57,7 +59,7 @@ extension SequencePacker {
     /// Writes the open body, if any, as a row `[CLS] body [SEP]`.
     mutating func closeBody<E: Error>(emit: (SequenceBatch) throws(E) -> Void) throws(E) {
         guard !bodyIDs.isEmpty else { return }
-        let keep = PackedTokenFlags([.wordStart, .sentenceStart, .special]).rawValue
+        let keep = TokenFlags([.wordStart, .sentenceStart, .special]).rawValue
         bodyIDs.withUnsafeBufferPointer { ids in
             bodyFlags.withUnsafeBufferPointer { flags in
                 batch.appendSingle(ids: ids, flags: flags, keep: keep, clsID: settings.clsID, sepID: settings.sepID)

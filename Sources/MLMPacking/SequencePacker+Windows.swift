@@ -1,3 +1,5 @@
+import MLMCore
+
 extension SequencePacker {
     /// Single mode: cuts one document into consecutive windows of `L − 2` tokens, ignoring sentences; each window
     /// is one sequence `[CLS] window [SEP]`, and the last one may be short.
@@ -7,7 +9,7 @@ extension SequencePacker {
         emit: (SequenceBatch) throws(E) -> Void
     ) throws(E) {
         let room = settings.sequenceLength - 2
-        let keep = PackedTokenFlags.fromStore.rawValue
+        let keep = TokenFlags.fromStore.rawValue
         var start = 0
         while start < ids.count {
             let end = min(start + room, ids.count)

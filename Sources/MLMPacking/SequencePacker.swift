@@ -160,7 +160,7 @@ public struct SequencePacker: Sendable {
     private mutating func findSentences(_ flags: UnsafeBufferPointer<UInt8>) {
         bounds.removeAll(keepingCapacity: true)
         bounds.append(0)
-        let sentenceStart = PackedTokenFlags.sentenceStart.rawValue
+        let sentenceStart = TokenFlags.sentenceStart.rawValue
         var position = 1
         while position < flags.count {
             if flags[position] & sentenceStart != 0 { bounds.append(position) }

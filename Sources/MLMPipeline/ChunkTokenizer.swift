@@ -148,16 +148,8 @@ struct ChunkTokenizer {
         result.counts.words += encoder.wordCount
         result.counts.sentences += sentenceCount
         guard result.documents > 0 else { return result }
-        let ids: Tensor
-        switch idType {
-        case .uint16: ids = try Tensor(name: "ids", values: encoder.ids.map { UInt16(truncatingIfNeeded: $0) })
-        default: ids = try Tensor(name: "ids", values: encoder.ids)
-        }
-        let record = SafetensorsRecord.encode([
-            ids,
-            try Tensor(name: "flags", values: encoder.flags),
-            try Tensor(name: "doc_offsets", values: documentOffsets),
-        ])
+        let record = try StoreRecord.encode(
+            ids: encoder.ids, flags: encoder.flags, documentOffsets: documentOffsets, idType: idType)
         result.rawSize = record.count
         result.frame = try compressor.compressFrame(record)
         result.counts.records += 1

@@ -110,181 +110,55 @@ public struct MaskJob {
     ///   manifest (its complete shards and journal stay for `--resume`; the unfinished shard's `.tmp` is removed).
     public func run() throws -> MaskJobResult {
         let start = Date()
-        let store = try TokenStore(directory: settings.store)
-        let vocabulary = store.vocabulary
-        func special(_ name: String) throws -> UInt32 {
-            guard let id = vocabulary.id(of: name) else {
-                throw MaskingError(
-                    .invalidSetting, "the store's vocabulary has no \(name) token, which masking needs")
-            }
-            return UInt32(id)
+        let inputs = try MaskInputs(settings: settings)
+        let output: MaskOutput
+        switch try openOutput(inputs: inputs) {
+        case .finished(let manifest): return Self.finishedResult(manifest, seconds: Date().timeIntervalSince(start))
+        case .opened(let opened): output = opened
         }
-        var packing = settings.packing
-        packing.clsID = try special("[CLS]")
-        packing.sepID = try special("[SEP]")
-        packing.padID = try special("[PAD]")
-        let maskID = try special("[MASK]")
-        if settings.idsU16 && vocabulary.count > 65536 {
-            throw MaskingError(.invalidSetting, "--ids u16 needs a vocabulary of at most 65536 tokens (this one has \(vocabulary.count))")
-        }
-        try settings.masking.validate()
-        try packing.validate()
-
-        let specialIDs = Set(vocabulary.specialTokens.map { UInt32($0.id) })
-        let randomIDs = (0..<UInt32(vocabulary.count)).filter { !specialIDs.contains($0) }
-        var unigram: [UInt64]?
-        if settings.masking.randomFrom == .unigram {
-            var counts = [UInt64](repeating: 0, count: vocabulary.count)
-            try store.forEachRecord { record in
-                for id in record.ids where Int(id) < counts.count { counts[Int(id)] += 1 }
-            }
-            for id in specialIDs where Int(id) < counts.count { counts[Int(id)] = 0 }
-            unigram = counts
-        }
-        let maskingVocabulary = MaskingVocabulary(maskID: maskID, randomIDs: randomIDs, unigramCounts: unigram)
-        let matcher = try Self.loadMatcher(settings: settings, store: store)
-
-        var result = MaskJobResult()
-        let sink: any FrameSink
-        var writer: ShardSetWriter?
-        var journal: RunJournal?
-        var recordedSettings = settings.recordedSettings
-        switch settings.destination {
-        case .directory(let path):
-            let policy: OutputDirectory.Policy = settings.resume ? .resume : settings.overwrite ? .overwrite : .refuse
-            let digest = try SHA256.hashFile(RunJournal.join(settings.store, ManifestFile.fileName)).digest.hexDigest
-            let header = journalHeader(storeManifestDigest: digest, packing: packing)
-            switch try OutputDirectory.open(path, policy: policy, header: header, notice: { notice?($0) }) {
-            case .finished(let manifest):
-                return Self.finishedResult(manifest, seconds: Date().timeIntervalSince(start))
-            case .run(let opened):
-                journal = opened
-                for (key, value) in opened.header.kept("recorded_settings")?.objectValue ?? [] {
-                    if let index = recordedSettings.firstIndex(where: { $0.0 == key }) {
-                        recordedSettings[index].1 = value
-                    }
-                }
-                let shardWriter = try ShardSetWriter(
-                    directory: path, maxRawBytesPerShard: settings.maxShardBytes,
-                    firstShardIndex: opened.entries.count)
-                writer = shardWriter
-                sink = shardWriter
-            }
-        case .standardOutput:
-            sink = StdoutFrameSink()
-        }
-
-        // Resume point: batches before `resumeBatch` are not submitted; `resumeFrame` frames of it are dropped.
-        var resumeBatch = 0
-        var resumeFrame = 0
-        if let journal, let last = journal.entries.last {
-            let progress = try MaskProgress(json: last.state, directory: journal.directory)
-            progress.restore(into: &result)
-            resumeBatch = progress.batch
-            resumeFrame = progress.frame
-            result.resumedShards = journal.entries.count
-        }
-        /// Journals the shard the writer just finished, at frame `frame` of batch `batch`.
-        func journalShard(batch: Int, frame: Int) throws {
-            guard let journal, let shard = writer?.completedShards.last else { return }
-            try journal.record(shard: shard, state: MaskProgress(batch: batch, frame: frame, result: result).json)
-        }
-
-        var documentsSoFar = 0
-        var submitted = 0
-        var consumed = resumeBatch
-        let copies = settings.masking.copies
-        let settings = self.settings
-        let progress = self.progress
+        let run = try MaskRun(job: self, inputs: inputs, output: output)
         do {
-            for pass in 0..<settings.epochs {
-                let epoch = settings.epoch + UInt64(pass)
-                var masking = settings.masking
-                masking.epoch = epoch
-                var passPacking = packing
-                passPacking.epoch = epoch
-                let maskingSettings = masking
-                let map = OrderedParallelMap<SequenceBatch, MaskedBatch, BatchMasker>(
-                    threads: settings.threads,
-                    maxInFlight: settings.threads * 3,
-                    makeWorker: {
-                        try BatchMasker(
-                            settings: maskingSettings, vocabulary: maskingVocabulary, matcher: matcher, copies: copies,
-                            idsU16: settings.idsU16, compressionLevel: settings.compressionLevel)
-                    },
-                    work: { worker, batch in try worker.process(batch) },
-                    consume: { masked in
-                        let index = consumed
-                        consumed += 1
-                        for (copy, frame) in masked.frames.enumerated() {
-                            if index == resumeBatch && copy < resumeFrame { continue }
-                            let finished = writer?.completedShards.count ?? 0
-                            try sink.append(frame: frame.bytes, rawSize: frame.rawSize, sequences: frame.sequences)
-                            if let writer, writer.completedShards.count > finished {
-                                try journalShard(batch: index, frame: copy)
-                            }
-                            result.batches += 1
-                            result.sequences += frame.sequences
-                        }
-                        result.tokens += masked.tokens
-                        result.statistics.add(masked.statistics)
-                        try progress?(result)
-                    })
-                /// Submits batches from `resumeBatch` on; the earlier ones are in journaled shards.
-                func submit(_ batch: SequenceBatch) throws {
-                    defer { submitted += 1 }
-                    if submitted >= resumeBatch { try map.submit(batch) }
-                }
-                var packer = try SequencePacker(settings: passPacking)
-                defer { documentsSoFar = packer.documentCount }
-                let batchSize = passPacking.batchSize
-                let dropLast = settings.dropLast
-                try store.forEachRecord { record in
-                    try record.ids.withUnsafeBufferPointer { ids in
-                        try record.flags.withUnsafeBufferPointer { flags in
-                            for document in 0..<(record.documentOffsets.count - 1) {
-                                let range = record.documentOffsets[document]..<record.documentOffsets[document + 1]
-                                try packer.append(
-                                    ids: UnsafeBufferPointer(rebasing: ids[range]),
-                                    flags: UnsafeBufferPointer(rebasing: flags[range])
-                                ) { batch throws(any Error) in try submit(batch) }
-                            }
-                        }
-                    }
-                }
-                try packer.finish { batch throws(any Error) in
-                    if dropLast && batch.count < batchSize { return }
-                    try submit(batch)
-                }
-                try map.finish()
-                result.packing = packer.counts
-                result.documents = packer.documentCount
-            }
-            let finished = writer?.completedShards.count ?? 0
-            _ = try sink.finish()
-            if let writer, writer.completedShards.count > finished { try journalShard(batch: submitted, frame: 0) }
+            try run.writePasses()
         } catch let error as ShardError where error.code == .brokenPipe {
-            result.pipeClosed = true
-            result.documents = documentsSoFar
-            result.seconds = Date().timeIntervalSince(start)
-            return result
+            run.result.pipeClosed = true
+            run.result.documents = run.documentsSoFar
+            run.result.seconds = Date().timeIntervalSince(start)
+            return run.result
         } catch {
-            writer?.abandon()
-            // With no shard journaled there is nothing to resume: leave the directory as a fresh one.
-            if let journal, journal.entries.isEmpty { try? journal.remove() }
+            output.abandon()
             throw error
         }
-        if case .directory(let path) = settings.destination, let journal {
-            result.shards = journal.entries.map(\.shard)
+        var result = run.result
+        if case .directory(let directory, let recordedSettings) = output {
+            result.shards = directory.shards
             var recorded = settings
             recorded.recordedSettings = recordedSettings
-            try OutputDirectory.writeVocabulary(vocabulary, to: path)
-            try ManifestFile.write(
-                BatchManifest.make(settings: recorded, store: store, packing: packing, result: result), to: path)
-            try journal.remove()
+            let manifest = BatchManifest.make(
+                settings: recorded, store: inputs.store, packing: inputs.packing, result: result)
+            try directory.commit(vocabulary: inputs.store.vocabulary, manifest: manifest)
         }
         result.seconds = Date().timeIntervalSince(start)
         return result
+    }
+
+    /// Opens the destination: a journaled directory (which `--resume` may find finished) or standard output.
+    private func openOutput(inputs: MaskInputs) throws -> MaskOutput.Opening {
+        guard case .directory(let path) = settings.destination else { return .opened(.standardOutput(StdoutFrameSink())) }
+        let digest = try SHA256.hashFile(RunJournal.join(settings.store, ManifestFile.fileName)).digest.hexDigest
+        switch try JournaledShardOutput.open(
+            directory: path, policy: OutputDirectory.Policy(resume: settings.resume, overwrite: settings.overwrite),
+            header: journalHeader(storeManifestDigest: digest, packing: inputs.packing),
+            maxShardBytes: settings.maxShardBytes, notice: { notice?($0) })
+        {
+        case .finished(let manifest): return .finished(manifest)
+        case .opened(let directory):
+            // A resumed run records the interrupted run's command line, so its manifest is the one that run writes.
+            var recordedSettings = settings.recordedSettings
+            for (key, value) in directory.journal.header.kept("recorded_settings")?.objectValue ?? [] {
+                if let index = recordedSettings.firstIndex(where: { $0.0 == key }) { recordedSettings[index].1 = value }
+            }
+            return .opened(.directory(directory, recordedSettings: recordedSettings))
+        }
     }
 
     /// The result of a run that `resume` found finished: the counts its manifest records.

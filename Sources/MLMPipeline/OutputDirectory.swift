@@ -14,6 +14,9 @@ enum OutputDirectory {
         case overwrite
         /// Continue an interrupted run, or start one when there is none (`--resume`).
         case resume
+
+        /// The policy of a command line's `--resume` and `--overwrite` (resume wins).
+        init(resume: Bool, overwrite: Bool) { self = resume ? .resume : overwrite ? .overwrite : .refuse }
     }
 
     /// How a run starts.

@@ -49,7 +49,7 @@ public struct StoreRecordSource: TokenRecordSource {
 
         init(source: StoreRecordSource) { self.source = source }
 
-        mutating func record(at ordinal: Int) throws -> TokenRecord {
+        mutating func record(at ordinal: Int) throws -> StoreRecord {
             var index = shard
             if index < 0 || ordinal < source.shardStarts[index] || ordinal >= source.shardStarts[index + 1] {
                 index = source.shardStarts.lastIndex { $0 <= ordinal }!
@@ -60,8 +60,7 @@ public struct StoreRecordSource: TokenRecordSource {
             let local = ordinal - source.shardStarts[index]
             let bytes = try reader!.record(at: local)
             do {
-                let record = try TokenStore.decode(bytes)
-                return TokenRecord(ids: record.ids, flags: record.flags, documentOffsets: record.documentOffsets)
+                return try StoreRecord(decoding: bytes)
             } catch var error as ShardError {
                 error.path = reader!.path
                 error.recordIndex = local

@@ -56,28 +56,18 @@ public struct TokenStore: Sendable {
         self.tokenCount = manifest["counts"]?["tokens"]?.intValue ?? 0
     }
 
-    /// One record of the store: whole documents.
-    public struct Record: Sendable {
-        /// Token ids of every document, back to back.
-        public var ids: [UInt32]
-        /// One flag byte per token (bit 0 word start, bit 1 sentence start).
-        public var flags: [UInt8]
-        /// Document boundaries into `ids` (documents + 1 entries, from 0).
-        public var documentOffsets: [Int]
-    }
-
     /// Calls `body` with every record, in store order.
     /// - Parameter body: Receives each record.
     /// - Throws: ``ShardError`` for damaged shards or records, or what `body` throws.
-    public func forEachRecord(_ body: (Record) throws -> Void) throws {
+    public func forEachRecord(_ body: (StoreRecord) throws -> Void) throws {
         for file in shardFiles {
             let path = (directory as NSString).appendingPathComponent(file)
             let reader = try ShardReader(path: path)
             for index in 0..<reader.recordCount {
                 let bytes = try reader.record(at: index)
-                let record: Record
+                let record: StoreRecord
                 do {
-                    record = try Self.decode(bytes)
+                    record = try StoreRecord(decoding: bytes)
                 } catch let error as ShardError {
                     var located = error
                     located.path = path
@@ -87,31 +77,5 @@ public struct TokenStore: Sendable {
                 try body(record)
             }
         }
-    }
-
-    /// Decodes one record's tensors.
-    static func decode(_ bytes: [UInt8]) throws -> Record {
-        let (tensors, _) = try SafetensorsRecord.decode(bytes)
-        var ids: [UInt32]?
-        var flags: [UInt8]?
-        var offsets: [Int]?
-        for tensor in tensors {
-            switch (tensor.name, tensor.dtype) {
-            case ("ids", .uint16): ids = try tensor.values(as: UInt16.self).map { UInt32($0) }
-            case ("ids", .uint32): ids = try tensor.values(as: UInt32.self)
-            case ("flags", .uint8): flags = try tensor.values(as: UInt8.self)
-            case ("doc_offsets", .int64): offsets = try tensor.values(as: Int64.self).map { Int($0) }
-            default: continue
-            }
-        }
-        guard let ids, let flags, let offsets, ids.count == flags.count, offsets.first == 0,
-            offsets.last == ids.count, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 })
-        else {
-            throw ShardError(
-                .invalidRecord,
-                "the record is not a tokenized-store record (ids, flags, doc_offsets that tile the ids); "
-                    + "re-run mlmprep tokenize")
-        }
-        return Record(ids: ids, flags: flags, documentOffsets: offsets)
     }
 }

@@ -101,102 +101,37 @@ public struct TokenizeJob {
         // Check the inputs before touching the output directory: a typo must not leave a run to resume.
         var statuses: [InputFileStatus] = []
         for path in settings.inputs where path != "-" { statuses.append(try InputFileStatus(path: path)) }
-        let policy: OutputDirectory.Policy = settings.resume ? .resume : settings.overwrite ? .overwrite : .refuse
-        let journal: RunJournal
-        switch try OutputDirectory.open(
-            settings.output, policy: policy, header: journalHeader(inputs: statuses), notice: { notice?($0) })
+        let output: JournaledShardOutput
+        switch try JournaledShardOutput.open(
+            directory: settings.output, policy: OutputDirectory.Policy(resume: settings.resume, overwrite: settings.overwrite),
+            header: journalHeader(inputs: statuses), maxShardBytes: settings.maxShardBytes, notice: { notice?($0) })
         {
-        case .finished(let manifest):
-            return TokenizeJobResult(
-                counts: manifest["counts"].flatMap { RunCounts(json: $0) } ?? RunCounts(),
-                shards: (manifest["shards"]?.arrayValue ?? []).compactMap { try? ShardSummary(jsonValue: $0) },
-                reports: [], reportsDropped: 0, seconds: Date().timeIntervalSince(start), alreadyFinished: true)
-        case .run(let opened):
-            journal = opened
+        case .finished(let manifest): return Self.finishedResult(manifest, seconds: Date().timeIntervalSince(start))
+        case .opened(let opened): output = opened
         }
-        var counts = RunCounts()
-        var reports: [SkipReport] = []
-        var reportsSeen = 0
-        var skipChunks = 0
-        for entry in journal.entries {
-            let progress = try TokenizeProgress(json: entry.state, directory: settings.output)
-            reports += progress.reports
-            counts = progress.counts
-            reportsSeen = progress.reportsSeen
-            skipChunks = progress.chunks
-        }
-        var journaledReports = reports.count
-        let resumedShards = journal.entries.count
-        let writer = try ShardSetWriter(
-            directory: settings.output, maxRawBytesPerShard: settings.maxShardBytes,
-            firstShardIndex: journal.entries.count)
-        let vocabulary = self.vocabulary
-        let tokenizer = self.tokenizer
-        let settings = self.settings
-        let idType: TensorDType = vocabulary.count <= 65536 ? .uint16 : .uint32
-
-        /// Journals the shard the writer just finished; `chunks` chunks are consumed at this boundary.
-        func journalShard(chunks: Int) throws {
-            guard let shard = writer.completedShards.last else { return }
-            let progress = TokenizeProgress(
-                chunks: chunks, counts: counts, reports: Array(reports[journaledReports...]), reportsSeen: reportsSeen)
-            try journal.record(shard: shard, state: progress.json)
-            journaledReports = reports.count
-        }
-
-        let map = OrderedParallelMap<DocumentChunk, TokenizedChunk, ChunkTokenizer>(
-            threads: settings.threads,
-            maxInFlight: settings.threads * 3,
-            makeWorker: {
-                try ChunkTokenizer(
-                    vocabulary: vocabulary, tables: tables, tokenizer: tokenizer, idType: idType,
-                    invalidUTF8: settings.invalidUTF8, sentences: settings.sentences,
-                    compressionLevel: settings.compressionLevel)
-            },
-            work: { worker, chunk in try worker.process(chunk) },
-            consume: { result in
-                if let failure = result.failure { throw failure }
-                if let frame = result.frame {
-                    let finished = writer.completedShards.count
-                    try writer.append(frame: frame, rawSize: result.rawSize, sequences: result.documents)
-                    // The record of chunk `index` started a new shard: chunks before it are all in finished ones.
-                    if writer.completedShards.count > finished { try journalShard(chunks: result.index) }
-                }
-                counts.merge(result.counts)
-                for item in result.reports {
-                    report?(item)
-                    reportsSeen += 1
-                    if reports.count < Self.maxReports { reports.append(item) }
-                }
-                try progress?(counts)
-            })
-        let reader = CorpusReader(paths: settings.inputs, options: settings.reader)
-        var chunksRead = 0
+        var run = try TokenizeRun(job: self, output: output)
         do {
-            try reader.read { chunk in
-                chunksRead = chunk.index + 1
-                if chunk.index < skipChunks { return }
-                try map.submit(chunk)
-            }
-            try map.finish()
-            let finished = writer.completedShards.count
-            _ = try writer.finish()
-            if writer.completedShards.count > finished { try journalShard(chunks: chunksRead) }
+            try run.tokenize(tables: tables)
         } catch {
-            writer.abandon()
-            // With no shard journaled there is nothing to resume: leave the directory as a fresh one.
-            if journal.entries.isEmpty { try? journal.remove() }
+            output.abandon()
             throw error
         }
-        let shards = journal.entries.map(\.shard)
-        try OutputDirectory.writeVocabulary(vocabulary, to: settings.output)
+        let idType = StoreRecord.idType(vocabularySize: vocabulary.count)
         let manifest = StoreManifest.make(
-            settings: settings, vocabulary: vocabulary, tokenizer: tokenizer, idType: idType, counts: counts,
-            shards: shards, reports: reports)
-        try ManifestFile.write(manifest, to: settings.output)
-        try journal.remove()
+            settings: settings, vocabulary: vocabulary, tokenizer: tokenizer, idType: idType, counts: run.counts,
+            shards: output.shards, reports: run.reports)
+        try output.commit(vocabulary: vocabulary, manifest: manifest)
         return TokenizeJobResult(
-            counts: counts, shards: shards, reports: reports, reportsDropped: reportsSeen - reports.count,
-            seconds: Date().timeIntervalSince(start), resumedShards: resumedShards)
+            counts: run.counts, shards: output.shards, reports: run.reports,
+            reportsDropped: run.reportsSeen - run.reports.count, seconds: Date().timeIntervalSince(start),
+            resumedShards: output.resumedShards)
+    }
+
+    /// The result of a run that `resume` found finished: the counts its manifest records.
+    static func finishedResult(_ manifest: JSONValue, seconds: Double) -> TokenizeJobResult {
+        TokenizeJobResult(
+            counts: manifest["counts"].flatMap { RunCounts(json: $0) } ?? RunCounts(),
+            shards: (manifest["shards"]?.arrayValue ?? []).compactMap { try? ShardSummary(jsonValue: $0) },
+            reports: [], reportsDropped: 0, seconds: seconds, alreadyFinished: true)
     }
 }

@@ -1,3 +1,5 @@
+import MLMCore
+
 /// Turns UTF-8 text into WordPiece ids exactly as Hugging Face `tokenizers` `BertWordPieceTokenizer` does,
 /// in one pass over the bytes: special-token split → BERT normalizer → BERT pre-tokenizer → WordPiece.
 ///
@@ -20,18 +22,13 @@
 /// ```
 /// Complexity: O(n) in the input bytes, times the length of the longest vocabulary piece.
 public final class BertEncoder {
-    /// Bit 0 of a token's flags: the token starts a word (a pre-tokenizer piece).
-    public static let wordStartFlag: UInt8 = 1
-    /// Bit 1 of a token's flags: the token starts a sentence.
-    public static let sentenceStartFlag: UInt8 = 2
-
     /// The vocabulary.
     public let vocabulary: Vocabulary
     /// The settings.
     public let settings: TokenizerSettings
     /// Ids produced so far (append-only; clear with ``reset()``).
     public var ids: [UInt32] = []
-    /// One flag byte per id: ``wordStartFlag``, ``sentenceStartFlag``.
+    /// One ``MLMCore/TokenFlags`` byte per id (word start, sentence start).
     public var flags: [UInt8] = []
     /// Unknown tokens produced so far.
     public var unknownCount = 0
@@ -141,12 +138,12 @@ public final class BertEncoder {
     /// Encodes one piece of text (a sentence), appending to ``ids`` and ``flags``.
     /// - Parameters:
     ///   - text: UTF-8 bytes; invalid sequences are read as U+FFFD (which `clean_text` removes).
-    ///   - sentenceStart: Mark the first token produced with ``sentenceStartFlag``.
+    ///   - sentenceStart: Mark the first token produced with ``MLMCore/TokenFlags/sentenceStart``.
     /// - Returns: Invalid UTF-8 found in the text.
     @discardableResult
     public func encode(_ text: UnsafeBufferPointer<UInt8>, sentenceStart: Bool = false) -> InputReport {
         var report = InputReport()
-        carryFlags = sentenceStart ? Self.sentenceStartFlag : 0
+        carryFlags = sentenceStart ? TokenFlags.sentenceStart.rawValue : 0
         guard let base = text.baseAddress else { return report }
         let count = text.count
         var index = 0
@@ -428,7 +425,7 @@ public final class BertEncoder {
     @inline(__always)
     private func emit(_ id: UInt32, wordStart: Bool) {
         ids.append(id)
-        flags.append((wordStart ? Self.wordStartFlag : 0) | carryFlags)
+        flags.append((wordStart ? TokenFlags.wordStart.rawValue : 0) | carryFlags)
         carryFlags = 0
     }
 

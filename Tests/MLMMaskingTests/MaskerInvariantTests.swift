@@ -76,7 +76,7 @@ import Testing
                 for unit in taken {
                     for position in unit.start..<unit.end {
                         #expect(selected.insert(position).inserted, "units overlap at \(position)")
-                        #expect(flags[position] & SequenceFlags.special == 0, "a special token is in a unit")
+                        #expect(flags[position] & TokenFlags.special.rawValue == 0, "a special token is in a unit")
                     }
                     if settings.strategy != .token {
                         #expect(wordStarts.contains(unit.start), "unit \(unit.start)..<\(unit.end) splits a word")

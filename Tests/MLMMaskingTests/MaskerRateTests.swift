@@ -161,7 +161,7 @@ import Testing
         // One candidate: exactly one prediction.
         let single = masker.mask(
             tokens: [Synthetic.cls, 77, Synthetic.sep],
-            flags: [SequenceFlags.special, SequenceFlags.wordStart, SequenceFlags.special],
+            flags: [TokenFlags.special.rawValue, TokenFlags.wordStart.rawValue, TokenFlags.special.rawValue],
             sequenceIndex: 0
         )
         #expect(single.statistics.predicted == 1)

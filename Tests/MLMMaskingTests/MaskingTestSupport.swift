@@ -17,20 +17,20 @@ enum Synthetic {
     static func sequence(length: Int, index: UInt64, seed: UInt64 = 7) -> (tokens: [UInt32], flags: [UInt8]) {
         var random = CounterRandom(seed: seed, index: index, stream: 99)
         var tokens: [UInt32] = [cls]
-        var flags: [UInt8] = [SequenceFlags.special | SequenceFlags.wordStart]
+        var flags: [UInt8] = [TokenFlags.special.rawValue | TokenFlags.wordStart.rawValue]
         let middle = index % 2 == 1 ? length / 2 : -1
         var wordsLeftInSentence = 0
         while tokens.count < length - 1 {
             if tokens.count == middle {
                 tokens.append(sep)
-                flags.append(SequenceFlags.special | SequenceFlags.wordStart)
+                flags.append(TokenFlags.special.rawValue | TokenFlags.wordStart.rawValue)
                 wordsLeftInSentence = 0
                 continue
             }
-            var flag = SequenceFlags.wordStart
+            var flag = TokenFlags.wordStart.rawValue
             if wordsLeftInSentence == 0 {
                 wordsLeftInSentence = 4 + random.below(9)
-                flag |= SequenceFlags.sentenceStart
+                flag |= TokenFlags.sentenceStart.rawValue
             }
             wordsLeftInSentence -= 1
             let wordLength = 1 + random.below(4)
@@ -40,7 +40,7 @@ enum Synthetic {
             }
         }
         tokens.append(sep)
-        flags.append(SequenceFlags.special | SequenceFlags.wordStart)
+        flags.append(TokenFlags.special.rawValue | TokenFlags.wordStart.rawValue)
         return (tokens, flags)
     }
 
@@ -49,12 +49,12 @@ enum Synthetic {
         var words: [Range<Int>] = []
         var start = -1
         for (position, flag) in flags.enumerated() {
-            if flag & SequenceFlags.special != 0 {
+            if flag & TokenFlags.special.rawValue != 0 {
                 if start >= 0 { words.append(start..<position) }
                 start = -1
             } else if start < 0 {
                 start = position
-            } else if flag & SequenceFlags.wordStart != 0 {
+            } else if flag & TokenFlags.wordStart.rawValue != 0 {
                 words.append(start..<position)
                 start = position
             }
@@ -64,7 +64,7 @@ enum Synthetic {
     }
 
     /// Candidates of a sequence.
-    static func candidates(_ flags: [UInt8]) -> Int { flags.count { $0 & SequenceFlags.special == 0 } }
+    static func candidates(_ flags: [UInt8]) -> Int { flags.count { $0 & TokenFlags.special.rawValue == 0 } }
 }
 
 /// Normal-approximation tolerances.

@@ -4,8 +4,8 @@ import Testing
 
 /// PMI units: table n-grams, longest first, equal-length overlaps at random, other words alone.
 @Suite struct PMIUnitTests {
-    static let w = SequenceFlags.wordStart
-    static let s = SequenceFlags.special
+    static let w = TokenFlags.wordStart.rawValue
+    static let s = TokenFlags.special.rawValue
 
     /// `[CLS] a b b' c d [SEP]` with words a = [10], b = [11, 12], c = [13], d = [14].
     static let tokens: [UInt32] = [Synthetic.cls, 10, 11, 12, 13, 14, Synthetic.sep]

@@ -86,7 +86,7 @@ import Testing
         )
         let masked = masker.mask(
             tokens: [Synthetic.cls, Synthetic.sep],
-            flags: [SequenceFlags.special, SequenceFlags.special],
+            flags: [TokenFlags.special.rawValue, TokenFlags.special.rawValue],
             sequenceIndex: 0
         )
         #expect(masked.inputIDs == [Int32(Synthetic.cls), Int32(Synthetic.sep)])

@@ -4,21 +4,21 @@ import MLMCore
 
 /// Records held in memory, as a ``TokenRecordSource``.
 struct MemoryRecordSource: TokenRecordSource {
-    var records: [TokenRecord]
+    var records: [StoreRecord]
     var recordCount: Int { records.count }
     func makeReader() throws -> any TokenRecordReader { Reader(records: records) }
 
     struct Reader: TokenRecordReader {
-        let records: [TokenRecord]
-        mutating func record(at ordinal: Int) throws -> TokenRecord { records[ordinal] }
+        let records: [StoreRecord]
+        mutating func record(at ordinal: Int) throws -> StoreRecord { records[ordinal] }
     }
 }
 
 /// Builds records from documents written as words of token ids; sentences are lists of words.
 enum CorpusBuilder {
     /// `documents[d][s][w]` = ids of word w of sentence s of document d. `perRecord` documents per record.
-    static func records(_ documents: [[[[UInt32]]]], perRecord: Int = 2) -> [TokenRecord] {
-        var records: [TokenRecord] = []
+    static func records(_ documents: [[[[UInt32]]]], perRecord: Int = 2) -> [StoreRecord] {
+        var records: [StoreRecord] = []
         var start = 0
         while start < documents.count {
             var ids: [UInt32] = []
@@ -37,7 +37,7 @@ enum CorpusBuilder {
                 }
                 offsets.append(ids.count)
             }
-            records.append(TokenRecord(ids: ids, flags: flags, documentOffsets: offsets))
+            records.append(StoreRecord(ids: ids, flags: flags, documentOffsets: offsets))
             start += perRecord
         }
         return records

@@ -8,6 +8,7 @@
 // U+FFFD (Swift's String(decoding:)), and the invalid sequences are counted exactly; encoding is the same
 // whether or not another text was encoded before, whole or split at white space.
 import FuzzSupport
+import MLMCore
 import MLMTokenizer
 
 let tables: BertCharacterTables = {
@@ -41,10 +42,10 @@ func encodeChecked(_ encoder: BertEncoder, _ text: [UInt8]) -> (ids: [UInt32], f
     var unknown = 0
     for (index, (id, flag)) in zip(ids, flags).enumerated() {
         Fuzz.check(Int(id) < vocabulary.count, "id \(id) out of range")
-        Fuzz.check(flag & ~(BertEncoder.wordStartFlag | BertEncoder.sentenceStartFlag) == 0, "unknown flag bits")
+        Fuzz.check(flag & ~(TokenFlags.wordStart.rawValue | TokenFlags.sentenceStart.rawValue) == 0, "unknown flag bits")
         Fuzz.check(
-            (flag & BertEncoder.sentenceStartFlag != 0) == (index == 0), "sentence-start flag on token \(index)")
-        let startsWord = flag & BertEncoder.wordStartFlag != 0
+            (flag & TokenFlags.sentenceStart.rawValue != 0) == (index == 0), "sentence-start flag on token \(index)")
+        let startsWord = flag & TokenFlags.wordStart.rawValue != 0
         let continues = vocabulary.tokens[Int(id)].hasPrefix(vocabulary.continuingPrefix)
         Fuzz.check(
             startsWord != continues,
