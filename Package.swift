@@ -42,7 +42,7 @@ let package = Package(
         ),
         .target(
             name: "MLMPipeline",
-            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode", "MLMPacking", "MLMMasking", "MLMPMI"],
+            dependencies: ["MLMCore", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMUnicode", "MLMPacking", "MLMMasking", "MLMPMI", "MLMOrder"],
             swiftSettings: swiftSettings
         ),
 
@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "mlmprep",
             dependencies: [
-                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking", "MLMPMI", "CMemory",
+                "MLMPipeline", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking", "MLMPMI", "MLMOrder", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

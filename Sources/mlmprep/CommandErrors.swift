@@ -1,4 +1,5 @@
 import ArgumentParser
+import MLMOrder
 import MLMPMI
 import MLMReaders
 import MLMShards
@@ -21,6 +22,11 @@ enum CommandErrors {
             fail("\(error)")
         } catch let error as PMIError where error.code == .invalidSetting {
             // A setting that could only be checked once the files were read is still bad usage: exit 2.
+            var line = "mlmprep: error: \(error)\n"
+            line.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+            exit(2)
+        } catch let error as OrderError {
+            // A training-order setting that does not fit the run (a step past its end) is bad usage: exit 2.
             var line = "mlmprep: error: \(error)\n"
             line.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
             exit(2)

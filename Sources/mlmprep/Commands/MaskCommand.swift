@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MLMCore
 import MLMMasking
+import MLMOrder
 import MLMPacking
 import MLMPipeline
 import MLMShards
@@ -146,6 +147,8 @@ struct MaskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Largest uncompressed shard in bytes (overrides --max-shard-mb; for tests).", visibility: .hidden))
     var maxShardBytes: Int?
 
+    @OptionGroup(title: "Training order") var order: OrderOptions
+
     @OptionGroup var runOptions: RunOptions
 
     enum IDType: String, ExpressibleByArgument, CaseIterable { case i32, u16 }
@@ -181,6 +184,7 @@ struct MaskCommand: ParsableCommand {
             throw ValidationError("--short-seq-prob must be in [0, 1], got \(shortSeqProb)")
         }
         _ = try maskingSettings()
+        _ = try order.settings(dropLast: dropLast)
         do {
             try packingSettings().validate()
         } catch {
@@ -259,6 +263,7 @@ struct MaskCommand: ParsableCommand {
             settings.overwrite = overwrite
             settings.pmiTable = pmi
             settings.resume = resume
+            settings.order = try order.settings(dropLast: dropLast)
             // --resume is how the run is continued, not a setting of it: the manifest of a resumed run must be the
             // uninterrupted run's.
             let command = CommandLine.arguments.dropFirst().filter { $0 != "--resume" }
@@ -272,6 +277,7 @@ struct MaskCommand: ParsableCommand {
             let quiet = runOptions.quiet
             job.progress = { display.updateMask($0) }
             job.notice = { if !quiet { Diagnostics.line("mlmprep: note: \($0)") } }
+            job.orderReport = { if !quiet { Diagnostics.line("mask: \($0.line)") } }
             let result = try job.run()
             display.finish()
             if let path = runOptions.statsJSON { try StatsFile.write(result, to: path) }

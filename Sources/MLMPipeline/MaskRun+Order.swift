@@ -1,0 +1,120 @@
+import MLMCore
+import MLMMasking
+import MLMOrder
+import MLMPacking
+
+/// A batch of a training order on its way to the workers: the gathered rows and the record's metadata.
+struct OrderedBatch: Sendable {
+    var batch: SequenceBatch
+    var metadata: [String: String]
+}
+
+extension MaskRun {
+    /// Writes this rank's batches of every step from the start step on (DESIGN.md §4, docs/training-order.md).
+    ///
+    /// Counts each epoch's packed sequences (one packing pass per epoch for pair packing, whose lengths are drawn
+    /// per epoch; one pass in all for the other modes), then for each epoch that has steps to write packs the
+    /// store into a ``PackedSequenceSpill`` and gathers each step's rows through the epoch's permutation. Masks are
+    /// keyed by (seed, epoch, corpus-order sequence index), so a row is masked the same whatever its position.
+    func writeOrderedPasses(_ settings: MaskOrderSettings) throws {
+        let job = self.job.settings
+        let lengths = try epochSequenceCounts()
+        let order = try TrainingOrder(
+            seed: job.masking.seed, shuffle: settings.shuffle, firstEpoch: job.epoch, epochLengths: lengths,
+            batchSize: inputs.packing.batchSize, rank: settings.rank, tail: settings.tail)
+        let schedule = order.schedule
+        if settings.startStep > schedule.totalSteps {
+            throw OrderError(.stepOutOfRange, "--start-step \(settings.startStep) is past the run's last step "
+                             + "(\(schedule.totalSteps) steps: 0…\(schedule.totalSteps - 1)); give a smaller step")
+        }
+        let summary = summary(settings, schedule: schedule)
+        result.order = summary
+        self.job.orderReport?(summary)
+        for index in lengths.indices {
+            let first = max(settings.startStep, schedule.epochStartSteps[index]), end = schedule.epochStartSteps[index + 1]
+            if first >= end { continue }
+            let steps = first..<end
+            let spill = try spillEpoch(job.epoch + UInt64(index), settings: settings)
+            try writeSteps(steps, order: order, spill: spill)
+        }
+    }
+
+    /// The figures of the order, for the stderr line and the manifest.
+    private func summary(_ settings: MaskOrderSettings, schedule: RunSchedule) -> MaskOrderSummary {
+        var summary = MaskOrderSummary(settings: settings)
+        summary.sequencesPerEpoch = schedule.epochLengths
+        summary.stepsPerEpoch = zip(schedule.epochStartSteps, schedule.epochStartSteps.dropFirst()).map { $1 - $0 }
+        summary.stepsPerRun = schedule.totalSteps
+        summary.globalBatch = schedule.layout.globalBatch
+        summary.droppedSequences = schedule.droppedSequences
+        summary.paddingRows = schedule.paddingRows
+        summary.spillBytesPerSequence = PackedSequenceSpill.rowBytes(sequenceLength: inputs.packing.sequenceLength)
+        summary.spillMemoryLimit = PackedSequenceSpill.defaultMemoryLimit
+        return summary
+    }
+
+    /// Packed sequences per epoch of the run, from packing passes that keep nothing.
+    private func epochSequenceCounts() throws -> [Int] {
+        let job = self.job.settings
+        var counts: [Int] = []
+        for pass in 0..<job.epochs {
+            if pass > 0 && inputs.packing.mode != .pair { counts.append(counts[0]); continue }
+            var packing = inputs.packing
+            packing.epoch = job.epoch + UInt64(pass)
+            var packer = try SequencePacker(settings: packing)
+            var sequences = 0
+            try pack(into: &packer) { sequences += $0.count }
+            try packer.finish { batch throws(any Error) in sequences += batch.count }
+            counts.append(sequences)
+        }
+        return counts
+    }
+
+    /// Packs one epoch in corpus order into a spill file.
+    private func spillEpoch(_ epoch: UInt64, settings: MaskOrderSettings) throws -> PackedSequenceSpill {
+        var packing = inputs.packing
+        packing.epoch = epoch
+        let spill = PackedSequenceSpill(directory: settings.spillDirectory, sequenceLength: packing.sequenceLength)
+        var packer = try SequencePacker(settings: packing)
+        try pack(into: &packer) { try spill.append($0) }
+        try packer.finish { batch throws(any Error) in try spill.append(batch) }
+        result.packing = packer.counts
+        result.documents = packer.documentCount
+        documentsSoFar = packer.documentCount
+        return spill
+    }
+
+    /// Gathers, masks and writes this rank's batch of each step.
+    private func writeSteps(_ steps: Range<Int>, order: TrainingOrder, spill: PackedSequenceSpill) throws {
+        let job = self.job.settings
+        var masking = job.masking
+        masking.epoch = job.epoch + UInt64(try order.schedule.locate(step: steps.lowerBound).epochIndex)
+        let maskingSettings = masking
+        let vocabulary = inputs.vocabulary
+        let matcher = inputs.matcher
+        let map = OrderedParallelMap<OrderedBatch, MaskedBatch, BatchMasker>(
+            threads: job.threads,
+            maxInFlight: job.threads * 3,
+            makeWorker: {
+                try BatchMasker(
+                    settings: maskingSettings, vocabulary: vocabulary, matcher: matcher,
+                    copies: maskingSettings.copies, idsU16: job.idsU16, compressionLevel: job.compressionLevel)
+            },
+            work: { worker, item in try worker.process(item.batch, metadata: item.metadata) },
+            consume: { [self] masked in try consume(masked) })
+        let packing = inputs.packing
+        for step in steps {
+            defer { submitted += 1 }
+            if submitted < resumeBatch { continue }
+            let planned = try order.batch(step: step)
+            var batch = SequenceBatch(sequenceLength: packing.sequenceLength, capacity: packing.batchSize,
+                                      padID: packing.padID, pairTask: packing.mode == .pair ? packing.pairTask : nil)
+            batch.resetForGathering()
+            for sequence in planned.sequences { try spill.appendRow(sequence, to: &batch) }
+            while batch.count < packing.batchSize { batch.appendPaddingRow() }
+            result.order?.paddingRowsWritten += packing.batchSize - planned.sequences.count
+            try map.submit(OrderedBatch(batch: batch, metadata: [BatchPlace.metadataKey: planned.place.metadataJSON]))
+        }
+        try map.finish()
+    }
+}
