@@ -50,6 +50,13 @@ extension MaskRun {
         summary.paddingRows = schedule.paddingRows
         summary.spillBytesPerSequence = PackedSequenceSpill.rowBytes(sequenceLength: inputs.packing.sequenceLength)
         summary.spillMemoryLimit = PackedSequenceSpill.defaultMemoryLimit
+        // Only an epoch's last step can hold padding rows: this rank's share of them, from the start step on.
+        for (start, end) in zip(schedule.epochStartSteps, schedule.epochStartSteps.dropFirst())
+        where end > start && end > settings.startStep {
+            if let last = try? schedule.batch(step: end - 1, rank: settings.rank.rank), last.step >= settings.startStep {
+                summary.paddingRowsWritten += last.positions.count - last.realRows
+            }
+        }
         return summary
     }
 
@@ -112,7 +119,6 @@ extension MaskRun {
             batch.resetForGathering()
             for sequence in planned.sequences { try spill.appendRow(sequence, to: &batch) }
             while batch.count < packing.batchSize { batch.appendPaddingRow() }
-            result.order?.paddingRowsWritten += packing.batchSize - planned.sequences.count
             try map.submit(OrderedBatch(batch: batch, metadata: [BatchPlace.metadataKey: planned.place.metadataJSON]))
         }
         try map.finish()

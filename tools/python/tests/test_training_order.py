@@ -197,6 +197,12 @@ def test_directory_records_carry_metadata_and_the_manifest_counts(mlmprep_bin, s
     tensors = st_load(raw)
     assert np.array_equal(tensors["input_ids"], first["input_ids"])
     subprocess.run([mlmprep_bin, "verify", out], check=True, capture_output=True)
+    padded = tmp_path / "p"
+    run(mlmprep_bin, store, "--batch-size", 7, "--rank", "1/3", "--epochs", 2, "--start-step", 1, "-o", padded, "--quiet")
+    order = json.loads((padded / "manifest.json").read_text())["order"]
+    seen = sum(int((rec["attention_mask"].sum(axis=1) == 0).sum()) for rec in mlmprep_reader.iter_batches(padded))
+    assert seen == order["padding_rows_written"] and order["padding_rows"] >= seen
+    subprocess.run([mlmprep_bin, "verify", padded], check=True, capture_output=True)
 
 
 def test_rank_from_the_environment_and_bad_ranks(mlmprep_bin, store):
