@@ -12,13 +12,22 @@ struct OrderedBatch: Sendable {
 extension MaskRun {
     /// Writes this rank's batches of every step from the start step on (DESIGN.md §4, docs/training-order.md).
     ///
-    /// Counts each epoch's packed sequences (one packing pass per epoch for pair packing, whose lengths are drawn
-    /// per epoch; one pass in all for the other modes), then for each epoch that has steps to write packs the
-    /// store into a ``PackedSequenceSpill`` and gathers each step's rows through the epoch's permutation. Masks are
+    /// Packs the first epoch into a ``PackedSequenceSpill``, which gives every epoch's sequence count (pair packing
+    /// with several epochs draws lengths per epoch: then one counting pass per epoch instead), then for each epoch
+    /// that has steps to write packs the store into a spill and gathers each step's rows through its permutation. Masks are
     /// keyed by (seed, epoch, corpus-order sequence index), so a row is masked the same whatever its position.
     func writeOrderedPasses(_ settings: MaskOrderSettings) throws {
         let job = self.job.settings
-        let lengths = try epochSequenceCounts()
+        // Packing the first epoch gives every epoch's count unless pair packing draws new lengths per epoch.
+        var firstSpill: PackedSequenceSpill?
+        let lengths: [Int]
+        if job.epochs == 1 || inputs.packing.mode != .pair {
+            let spill = try spillEpoch(job.epoch, settings: settings)
+            firstSpill = spill
+            lengths = Array(repeating: spill.count, count: job.epochs)
+        } else {
+            lengths = try epochSequenceCounts()
+        }
         let order = try TrainingOrder(
             seed: job.masking.seed, shuffle: settings.shuffle, firstEpoch: job.epoch, epochLengths: lengths,
             batchSize: inputs.packing.batchSize, rank: settings.rank, tail: settings.tail)
@@ -34,7 +43,8 @@ extension MaskRun {
             let first = max(settings.startStep, schedule.epochStartSteps[index]), end = schedule.epochStartSteps[index + 1]
             if first >= end { continue }
             let steps = first..<end
-            let spill = try spillEpoch(job.epoch + UInt64(index), settings: settings)
+            let spill = try (index == 0 ? firstSpill : nil) ?? spillEpoch(job.epoch + UInt64(index), settings: settings)
+            firstSpill = nil
             try writeSteps(steps, order: order, spill: spill)
         }
     }
@@ -60,7 +70,7 @@ extension MaskRun {
         return summary
     }
 
-    /// Packed sequences per epoch of the run, from packing passes that keep nothing.
+    /// Packed sequences per epoch of the run, from packing passes that keep nothing (pair packing, several epochs).
     private func epochSequenceCounts() throws -> [Int] {
         let job = self.job.settings
         var counts: [Int] = []

@@ -85,6 +85,9 @@ final class PackedSequenceSpill {
             withUnsafeBytes(of: label.littleEndian) { buffer.append(contentsOf: $0) }
         }
         if !isOnDisk && memory.count + buffer.count <= memoryLimit {
+            // One allocation of the whole share (pages are touched only as rows arrive), so the array never
+            // regrows: a doubling would hold twice the share at once.
+            if memory.capacity < memoryLimit { memory.reserveCapacity(memoryLimit) }
             memory.append(contentsOf: buffer)
         } else {
             if !isOnDisk { try moveToDisk() }

@@ -26,7 +26,7 @@ import Testing
         return batches
     }
 
-    @Test(arguments: [(PackingMode.full, 33), (.pair, 32), (.doc, 17)], [1 << 30, 4000])
+    @Test(arguments: [(PackingMode.full, 33), (.pair, 32), (.doc, 17)], [8 << 20, 4000])
     func rowsComeBackExactlyInAnyOrder(mode: (PackingMode, Int), memoryLimit: Int) throws {
         let batches = try Self.packedBatches(mode: mode.0, length: mode.1)
         let spill = PackedSequenceSpill(directory: nil, sequenceLength: mode.1, memoryLimit: memoryLimit)

@@ -60,8 +60,10 @@ def rows(record, real_only=True) -> list[bytes]:
     for r in range(record["input_ids"].shape[0]):
         if real_only and record["attention_mask"][r].sum() == 0:
             continue
+        extra = b"".join(record[name][r].tobytes() for name in ("token_type_ids", "next_sentence_label")
+                         if name in record)
         out.append(record["input_ids"][r].tobytes() + record["labels"][r].tobytes()
-                   + record["attention_mask"][r].tobytes())
+                   + record["attention_mask"][r].tobytes() + extra)
     return out
 
 
@@ -70,6 +72,21 @@ def by_epoch(records) -> dict[int, list[bytes]]:
     for record in records:
         epochs.setdefault(place(record)["epoch"], []).extend(rows(record))
     return epochs
+
+
+@pytest.mark.parametrize("pack", ["pair", "doc"])
+def test_every_sequence_once_per_epoch_in_every_packing_mode(mlmprep_bin, store, pack):
+    """Pair packing draws new lengths per epoch (so each epoch has its own count); doc packing does not. Either
+    way each shuffled epoch is the --shuffle none epoch's multiset, and --start-step gives the suffix."""
+    args = ("--batch-size", 4, "--epochs", 2, "--pack", pack, "--short-seq-prob", 0.3)
+    plain = by_epoch(batches(stream(mlmprep_bin, store, *args, "--shuffle", "none", "--tail", "pad")))
+    full = stream(mlmprep_bin, store, *args)
+    shuffled = by_epoch(batches(full))
+    for epoch in (0, 1):
+        assert len(plain[epoch]) > 50 and sorted(shuffled[epoch]) == sorted(plain[epoch])
+        assert shuffled[epoch] != plain[epoch]
+    steps = len(batches(full))
+    assert full.endswith(stream(mlmprep_bin, store, *args, "--start-step", steps - 2))
 
 
 def test_every_sequence_once_per_epoch_same_as_corpus_order(mlmprep_bin, store):
