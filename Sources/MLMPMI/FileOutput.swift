@@ -1,33 +1,44 @@
 import MLMCore
+import MLMSystem
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
-/// A file written through a buffer, with POSIX errors turned into ``PMIError``s that name the file.
+extension PMIError {
+    /// A failed system call as a PMI error (`io`), with the system layer's wording.
+    init(_ error: SystemError) {
+        self.init(.io, error.message, path: error.path)
+    }
+}
+
+/// Runs a system-layer call, turning its ``MLMSystem/SystemError`` into a ``PMIError``.
+@inline(__always)
+func mappingSystemError<T>(_ body: () throws(SystemError) -> T) throws(PMIError) -> T {
+    do { return try body() } catch { throw PMIError(error) }
+}
+
+/// A file written through a buffer, with failures as ``PMIError``s that name the file.
 ///
-/// ``finish(atomicallyReplacing:)`` fsyncs and renames a temporary file into place, so a reader never sees a
-/// half-written count file or table.
+/// ``finish(atomicallyReplacing:)`` publishes it through ``MLMSystem/AtomicFile`` (fsync, rename, fsync of the
+/// directory), so a reader never sees a half-written count file or table.
 final class FileOutput {
     let path: String
-    private var fd: Int32
+    private var fd: FileDescriptor?
     private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 20
 
     /// Creates (truncates) a file.
     init(path: String) throws(PMIError) {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { throw Self.error("cannot create the file", path: path) }
+        fd = try mappingSystemError { () throws(SystemError) in
+            try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC, operation: "cannot create the file")
+        }
         buffer.reserveCapacity(bufferLimit)
     }
 
-    deinit { if fd >= 0 { Glibc.close(fd) } }
-
-    static func error(_ what: String, path: String, errorNumber: Int32 = errno) -> PMIError {
-        PMIError(.io, "\(what): \(String(cString: strerror(errorNumber))) (check the path, the space left and the permissions)", path: path)
-    }
+    deinit { try? fd?.close(path: path) }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(PMIError) {
         if buffer.count + bytes.count > bufferLimit { try flush() }
@@ -50,58 +61,49 @@ final class FileOutput {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(PMIError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw Self.error("cannot write", path: path)
-            }
-            offset += written
-        }
+        guard let fd else { preconditionFailure("FileOutput written after close") }
+        try mappingSystemError { () throws(SystemError) in try fd.writeAll(bytes, path: path) }
     }
 
     /// Flushes and closes the file.
     func close() throws(PMIError) {
         try flush()
-        let descriptor = fd
-        fd = -1
-        if Glibc.close(descriptor) != 0 { throw Self.error("cannot write", path: path) }
+        guard let descriptor = fd else { return }
+        fd = nil
+        try mappingSystemError { () throws(SystemError) in try descriptor.close(path: path) }
     }
 
-    /// Flushes, fsyncs and closes this (temporary) file, then renames it over `target`.
+    /// Flushes this (temporary) file and publishes it as `target` (fsync, rename, fsync of the directory).
     func finish(atomicallyReplacing target: String) throws(PMIError) {
         try flush()
-        if fsync(fd) != 0 { throw Self.error("cannot write", path: path) }
-        try close()
-        if rename(path, target) != 0 { throw Self.error("cannot rename to \(target)", path: path) }
+        guard let descriptor = fd else { preconditionFailure("FileOutput finished after close") }
+        fd = nil
+        try mappingSystemError { () throws(SystemError) in
+            try AtomicFile.commit(descriptor, temporary: path, replacing: target)
+        }
     }
 
     /// Removes a file if it exists.
-    static func remove(_ path: String) { unlink(path) }
+    static func remove(_ path: String) { FileSystem.removeIfPresent(path) }
 }
 
 /// A file read in blocks, with errors that name it.
 final class FileInput {
     let path: String
-    private var fd: Int32
+    private let fd: FileDescriptor
 
     init(path: String) throws(PMIError) {
         self.path = path
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw FileOutput.error("cannot open the file", path: path) }
+        fd = try mappingSystemError { () throws(SystemError) in
+            try FileDescriptor.open(path, O_RDONLY, operation: "cannot open the file")
+        }
     }
 
-    deinit { if fd >= 0 { Glibc.close(fd) } }
+    deinit { try? fd.close(path: path) }
 
     /// Reads up to `buffer.count` bytes; returns 0 at the end.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(PMIError) -> Int {
-        while true {
-            let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
-            if errno == EINTR { continue }
-            throw FileOutput.error("cannot read", path: path)
-        }
+        try mappingSystemError { () throws(SystemError) in try fd.read(into: buffer, path: path) }
     }
 
     /// Reads exactly `buffer.count` bytes, or fewer only at the end of the file.

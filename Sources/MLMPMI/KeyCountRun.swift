@@ -21,6 +21,9 @@ final class OwnedKeyCountRun: KeyCountRunReader {
 
     deinit { pairs?.deallocate() }
 
+    /// Bytes still held (freed once the run is read to its end).
+    var bytes: Int { pairs == nil ? 0 : count * MemoryLayout<KeyCount>.stride }
+
     func nextBlock(_ block: inout [KeyCount]) throws(PMIError) {
         block.removeAll(keepingCapacity: true)
         guard let pairs else { return }

@@ -1,3 +1,5 @@
+import CMemory
+import MLMSystem
 import MLMCore
 /// How one process counts: its slice of the corpus, its threads, its memory and where spill files go.
 public struct CountingOptions: Sendable {
@@ -11,6 +13,10 @@ public struct CountingOptions: Sendable {
     public var memoryLimit: Int = 3 << 30
     /// Bytes set aside for everything but the tables (buffers, records in flight).
     public var reservedBytes: Int = 32 << 20
+    /// Whether ``memoryLimit`` bounds the whole process (the command line's `--memory-limit`): what the process
+    /// holds is then measured (its resident set) rather than summed, the counter leaves room for the level built from
+    /// its counts, and a level that would not fit is an error. Otherwise the limit is the tables' alone.
+    public var limitsResidentSet = false
     /// Where spill files go (they are removed as they are merged).
     public var temporaryDirectory: String
     /// Ids in the store are below this.
@@ -55,6 +61,7 @@ public enum NgramCountingPass {
                 vocabularySize: options.vocabularySize, maximumLength: options.settings.maximumLength)
             var segments = WordSegments()
             for position in stride(from: thread, to: ordinals.count, by: threads) {
+                try Termination.check()
                 let record = try reader.record(at: ordinals[position])
                 try checkIDs(record, vocabularySize: options.vocabularySize, ordinal: ordinals[position])
                 record.flags.withUnsafeBufferPointer {
@@ -119,13 +126,13 @@ public enum NgramCountingPass {
         length: Int, streams: [String], options: CountingOptions, words: WordTable, levels: [NgramLevel]
     ) throws -> (runs: [any KeyCountRunReader], streams: [String]) {
         precondition(length >= 3 && levels.count == length - 2)
-        let budget = try counterBudget(options: options, words: words, levels: levels)
+        let budget = try counterBudget(options: options, words: words, levels: levels, threads: streams.count)
         let level = levels[levels.count - 1].lookup
         let writeNames = length < options.settings.maximumLength
         let next = writeNames ? streams.map { $0 + "+" } : []
         let counter = NgramCounter(
-            budgetBytes: budget, spillDirectory: options.temporaryDirectory, spillPrefix: "level\(length)",
-            bufferKeys: NgramCounter.bufferKeys(budgetBytes: budget, threads: streams.count))
+            budgetBytes: budget.tables, spillDirectory: options.temporaryDirectory, spillPrefix: "level\(length)",
+            bufferKeys: budget.bufferKeys)
         _ = try ParallelThreads.run(count: streams.count) { thread in
             let feeder = counter.makeFeeder()
             let input = try NameStreamReader(path: streams[thread])
@@ -149,18 +156,41 @@ public enum NgramCountingPass {
         max(1, min(options.threads, Array(options.slice.ordinals(recordCount: source.recordCount)).count))
     }
 
+    /// The counter's share of what is left of `--memory-limit`: the rest is room for the frequent level built from
+    /// its counts once the tables are freed (keys, counts and a lookup table: up to ``NgramLevelBudget/bytesPerEntry``
+    /// an entry against the counter's 28 a slot).
+    static let counterShare = 0.6
+
+    /// The counter's table budget and key-buffer size: the memory limit less what the process holds and the records
+    /// in flight (``CountingOptions/reservedBytes``). With ``CountingOptions/limitsResidentSet``, what is held is the
+    /// resident set after returning freed memory (the program, the words and the frequent levels; at least their own
+    /// accounting), and the feeders' key buffers also come off, then ``counterShare`` of the rest.
     private static func counterBudget(
-        options: CountingOptions, words: WordTable, levels: [NgramLevel]
-    ) throws(PMIError) -> Int {
-        let held = words.memoryBytes + levels.reduce(0) { $0 + $1.memoryBytes } + options.reservedBytes
-        let budget = options.memoryLimit - held
+        options: CountingOptions, words: WordTable, levels: [NgramLevel], threads: Int
+    ) throws(PMIError) -> (tables: Int, bufferKeys: Int) {
+        let held =
+            heldBytes(words: words, levels: levels, measured: options.limitsResidentSet) + options.reservedBytes
+        let available = options.memoryLimit - held
+        let bufferKeys = NgramCounter.bufferKeys(budgetBytes: max(available, 0), threads: threads)
+        let budget =
+            options.limitsResidentSet
+            ? Int(Double(available - 2 * 8 * bufferKeys * max(threads, 1)) * counterShare) : available
         guard budget >= 1 << 20 else {
             throw PMIError(
                 .memoryLimit,
-                "--memory-limit \(options.memoryLimit >> 20) MiB is too small: the frequent n-grams of the shorter "
-                    + "lengths alone take \(held >> 20) MiB; raise --memory-limit or --min-count")
+                "--memory-limit \(options.memoryLimit >> 20) MiB is too small: the program and the frequent n-grams "
+                    + "of the shorter lengths alone take \(held >> 20) MiB; raise --memory-limit or --min-count")
         }
-        return budget
+        return (budget, bufferKeys)
+    }
+
+    /// What the process holds before a round: its resident set once freed memory is returned, or the words' and
+    /// levels' own accounting where that is larger (or the resident set is unknown).
+    static func heldBytes(words: WordTable, levels: [NgramLevel], measured: Bool) -> Int {
+        let accounted = words.memoryBytes + levels.reduce(0) { $0 + $1.memoryBytes }
+        guard measured else { return accounted }
+        _ = cmemory_release_free_memory()
+        return max(accounted, MemoryBudget.residentBytes() ?? 0)
     }
 
     private static func countFromRecords(
@@ -170,11 +200,10 @@ public enum NgramCountingPass {
         let length = levels.count + 2
         let ordinals = Array(options.slice.ordinals(recordCount: source.recordCount))
         let threads = threadCount(source: source, options: options)
-        let budget = try counterBudget(options: options, words: words, levels: levels)
+        let budget = try counterBudget(options: options, words: words, levels: levels, threads: threads)
         let counter = NgramCounter(
-            budgetBytes: budget, spillDirectory: options.temporaryDirectory,
-            spillPrefix: "level\(length)-worker\(options.slice.index)",
-            bufferKeys: NgramCounter.bufferKeys(budgetBytes: budget, threads: threads))
+            budgetBytes: budget.tables, spillDirectory: options.temporaryDirectory,
+            spillPrefix: "level\(length)-worker\(options.slice.index)", bufferKeys: budget.bufferKeys)
         _ = try ParallelThreads.run(count: threads) { thread in
             var reader = try source.makeReader()
             let feeder = counter.makeFeeder()
@@ -182,6 +211,7 @@ public enum NgramCountingPass {
             var segments = WordSegments()
             var names: [UInt32] = []
             for position in stride(from: thread, to: ordinals.count, by: threads) {
+                try Termination.check()
                 let record = try reader.record(at: ordinals[position])
                 try checkIDs(record, vocabularySize: options.vocabularySize, ordinal: ordinals[position])
                 record.flags.withUnsafeBufferPointer {

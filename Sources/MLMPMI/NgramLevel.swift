@@ -92,6 +92,22 @@ public struct NgramLevel: Sendable {
     /// The number of frequent n-grams.
     public var count: Int { keys.count }
 
+    /// The most a level costs per entry while it is built: keys and counts (16 bytes, with up to 1/8 growth slack)
+    /// plus a lookup table at most 3/4 and at least 3/8 full (up to 43 bytes), rounded up.
+    public static let bytesPerEntry = 64
+
+    /// The same level without its lookup table (``index(prefix:suffix:)`` then finds nothing): for scoring, which
+    /// reads only keys and counts.
+    /// - Returns: The level, holding about 16 bytes an entry.
+    public func withoutLookup() -> NgramLevel { NgramLevel(length: length, keys: keys, counts: counts, table: nil) }
+
+    private init(length: Int, keys: [UInt64], counts: [UInt64], table: SlotTable?) {
+        self.length = length
+        self.keys = keys
+        self.counts = counts
+        self.table = table ?? SlotTable(capacity: 16)
+    }
+
     /// Bytes held (for the memory budget).
     public var memoryBytes: Int { keys.count * 16 + table.capacity * MemoryLayout<Slot>.stride }
 

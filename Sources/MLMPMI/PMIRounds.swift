@@ -1,5 +1,5 @@
+import CMemory
 import MLMCore
-import MLMShards
 
 /// What a finished PMI run reports: counts per round, for the summary line and `--stats-json`.
 public struct PMIRunSummary: Sendable {
@@ -143,6 +143,10 @@ public enum PMIRounds {
         var levels: [NgramLevel] = []
         var streams: [String] = []
         for length in 2...settings.maximumLength {
+            // What the process holds before the round's counter (the level is built once the counter is freed).
+            let held =
+                NgramCountingPass.heldBytes(words: words, levels: levels, measured: options.limitsResidentSet)
+                + options.reservedBytes
             // Round 2 names the words from the records; later rounds read the names the previous round kept.
             let runs: [any KeyCountRunReader]
             if length == 2 {
@@ -155,36 +159,61 @@ public enum PMIRounds {
             }
             summary.spillFiles += runs.filter { $0 is SpillFileRun }.count
             var distinct = 0
-            let level = try frequentLevel(runs: runs, length: length, settings: settings, distinct: &distinct)
+            let level = try frequentLevel(
+                runs: runs, length: length, settings: settings, distinct: &distinct,
+                memoryLimit: options.limitsResidentSet ? options.memoryLimit : nil,
+                held: held)
             summary.distinct.append(distinct)
             levels.append(level)
             progress("round \(length): \(distinct) distinct candidate \(length)-grams, \(level.count) frequent")
         }
         for stream in streams { FileOutput.remove(stream) }
+        // Scoring reads keys and counts only: the lookup tables (21–43 bytes an entry) go before it starts.
+        levels = levels.map { $0.withoutLookup() }
+        if options.limitsResidentSet { _ = cmemory_release_free_memory() }
         let table = makeTable(
             settings: settings, identity: identity, vocabulary: vocabulary, documents: counted.documents,
             totals: counted.totals, words: words, levels: levels, threads: options.threads, summary: &summary)
         return (table, summary)
     }
 
+    /// The frequent n-grams of the merged runs, as a level. With `memoryLimit`, the level must fit in what the
+    /// process does not hold yet (`held`): its keys, counts and lookup table cost up to
+    /// ``NgramLevel/bytesPerEntry`` an entry, and a level that would not fit is an error, never a peak past the limit.
     static func frequentLevel(
-        runs: [any KeyCountRunReader], length: Int, settings: PMISettings, distinct: inout Int
+        runs: [any KeyCountRunReader], length: Int, settings: PMISettings, distinct: inout Int,
+        memoryLimit: Int? = nil, held: Int = 0
     ) throws(PMIError) -> NgramLevel {
         var keys: [UInt64] = []
         var counts: [UInt64] = []
         var seen = 0
         var merger = SortedRunMerger(runs)
         let minimum = UInt64(settings.minimumCount)
+        // The in-memory run is freed only once it is read to its end, while the level grows.
+        let runBytes = runs.reduce(0) { $0 + (($1 as? OwnedKeyCountRun)?.bytes ?? 0) }
+        let room = memoryLimit.map { ($0 - held - runBytes) / NgramLevel.bytesPerEntry } ?? Int.max
         try merger.forEach { (key, count) throws(PMIError) in
             seen += 1
             if count >= minimum {
                 keys.append(key)
                 counts.append(count)
+                if keys.count > room {
+                    throw PMIError(
+                        .memoryLimit,
+                        "the frequent \(length)-grams do not fit in --memory-limit \((memoryLimit ?? 0) >> 20) MiB "
+                            + "(more than \(room) of them, \(NgramLevel.bytesPerEntry) bytes each, besides "
+                            + "\((held + runBytes) >> 20) MiB held); raise --memory-limit or --min-count")
+                }
             }
         }
         distinct = seen
         guard keys.count < Int(NgramLevel.none) else {
             throw PMIError(.memoryLimit, "more than 2³² − 2 frequent \(length)-grams; raise --min-count")
+        }
+        // Drop the growth slack (up to half of each array) before the lookup table is added.
+        if keys.capacity > keys.count + keys.count / 8 {
+            keys = Array(keys)
+            counts = Array(counts)
         }
         return NgramLevel(length: length, keys: keys, counts: counts)
     }

@@ -25,6 +25,10 @@ public struct PMISettings: Sendable, Equatable {
     /// The score that ranks each length.
     public var score: PMIScore = .pmi
 
+    /// The largest ``size``: 2⁴⁰ entries (far above the 2³² − 2 n-grams a length can hold); larger values would
+    /// overflow when shared out by ``mix``.
+    public static let maximumSize = 1 << 40
+
     /// Creates the default settings.
     public init() {}
 
@@ -73,8 +77,8 @@ public struct PMISettings: Sendable, Equatable {
         guard minimumCount >= 1 else {
             throw PMIError(.invalidSetting, "--min-count must be at least 1, got \(minimumCount)")
         }
-        guard size >= 1 else {
-            throw PMIError(.invalidSetting, "--size must be at least 1, got \(size)")
+        guard size >= 1 && size <= Self.maximumSize else {
+            throw PMIError(.invalidSetting, "--size must be between 1 and \(Self.maximumSize), got \(size)")
         }
         let mix = effectiveMix
         guard mix.count == maximumLength - 1 else {

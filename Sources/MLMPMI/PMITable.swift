@@ -1,7 +1,7 @@
 import MLMCore
 import MLMZstd
 
-/// A PMI table file (DESIGN.md §3.4): zstd-compressed UTF-8 text, readable with `zstd -dc | head`.
+/// A PMI table file (docs/design.md §3.4): zstd-compressed UTF-8 text, readable with `zstd -dc | head`.
 ///
 /// ```
 /// # mlmprep.pmi {"format":"mlmprep.pmi","version":1,"score":"pmi",…,"kept":[400000,200000,100000,100000]}
@@ -104,6 +104,22 @@ public struct PMITable: Sendable {
         }
         return PMITable(header: header, entries: entries)
     }
+
+
+    /// Checks that the table was counted with this vocabulary.
+    /// - Parameters:
+    ///   - sha256: The store's `vocab.txt` digest.
+    ///   - tablePath: The table file, for the message.
+    /// - Throws: ``PMIError`` (`mismatch`).
+    public func checkVocabulary(sha256: String, tablePath: String) throws(PMIError) {
+        guard let tableDigest = vocabularySHA256, tableDigest == sha256 else {
+            throw PMIError(
+                .mismatch,
+                "the PMI table was counted with another vocab.txt (sha256 \((vocabularySHA256 ?? "none").prefix(12))…) "
+                    + "than this store's (\(sha256.prefix(12))…); build the table from this store with mlmprep pmi",
+                path: tablePath)
+        }
+    }
 }
 
 /// Reads a whole zstd-compressed file.
@@ -137,4 +153,5 @@ enum CompressedFile {
         }
         return output
     }
+
 }

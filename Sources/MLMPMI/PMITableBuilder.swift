@@ -1,7 +1,8 @@
+import MLMSystem
 import Foundation
 import MLMCore
 
-/// Scores the frequent n-grams and chooses the table's entries (DESIGN.md §3.4; definitions in ``PMIScore``).
+/// Scores the frequent n-grams and chooses the table's entries (docs/design.md §3.4; definitions in ``PMIScore``).
 ///
 /// `ll(x) = log count(x) − log T_|x|`; `best(x)` is the largest `Σ ll(s)` over all segmentations of `x` (itself
 /// included): `best(w) = ll(w)` for a word, else `max(ll(x), max_i best(x[..<i]) + best(x[i...]))`; and

@@ -15,7 +15,7 @@ public enum PairTask: String, Hashable, Sendable, CaseIterable {
     /// Sentence-order prediction (ALBERT): half of the pairs are swapped.
     case sop
 
-    /// The tensor name of the label in a masked batch (DESIGN.md §3.2).
+    /// The tensor name of the label in a masked batch (docs/design.md §3.2).
     public var labelName: String {
         switch self {
         case .nsp: "next_sentence_label"

@@ -3,7 +3,7 @@ import MLMMasking
 import MLMPacking
 import MLMShards
 
-/// Builds the `manifest.json` of a directory of masked batches (DESIGN.md §3.1–§3.2).
+/// Builds the `manifest.json` of a directory of masked batches (docs/design.md §3.1–§3.2).
 enum BatchManifest {
     /// The format name written into the manifest.
     static let format = "mlmprep.batches"

@@ -1,3 +1,4 @@
+import MLMSystem
 import MLMCore
 import MLMShards
 import MLMTokenizer
@@ -17,6 +18,8 @@ import MLMTokenizer
 /// ```
 /// A job calls ``abandon()`` when it fails: the unfinished shard's `.tmp` goes, journaled shards stay for
 /// `--resume`, and a journal without any shard is removed (nothing to resume). See ``RunJournal`` for the design.
+/// The directory is locked (``MLMSystem/DirectoryLock``) from before it is examined until the run ends, so a second
+/// run writing it at the same time is refused, naming the first one's process id.
 final class JournaledShardOutput {
     /// How a run starts.
     enum Opening {
@@ -33,10 +36,12 @@ final class JournaledShardOutput {
     /// Shards of an interrupted run that were verified and kept.
     let resumedShards: Int
     private let writer: ShardSetWriter
+    private let lock: DirectoryLock
 
-    private init(directory: String, journal: RunJournal, maxShardBytes: Int) throws {
+    private init(directory: String, journal: RunJournal, lock: DirectoryLock, maxShardBytes: Int) throws {
         self.directory = directory
         self.journal = journal
+        self.lock = lock
         self.resumedShards = journal.entries.count
         self.writer = try ShardSetWriter(
             directory: directory, maxRawBytesPerShard: maxShardBytes, firstShardIndex: journal.entries.count)
@@ -55,10 +60,14 @@ final class JournaledShardOutput {
         directory: String, policy: OutputDirectory.Policy, header: RunJournal.Header, maxShardBytes: Int,
         notice: (String) -> Void
     ) throws -> Opening {
+        let lock = try OutputDirectory.lock(directory)
         switch try OutputDirectory.open(directory, policy: policy, header: header, notice: notice) {
-        case .finished(let manifest): return .finished(manifest)
+        case .finished(let manifest):
+            lock.release()
+            return .finished(manifest)
         case .run(let journal):
-            return .opened(try JournaledShardOutput(directory: directory, journal: journal, maxShardBytes: maxShardBytes))
+            return .opened(
+                try JournaledShardOutput(directory: directory, journal: journal, lock: lock, maxShardBytes: maxShardBytes))
         }
     }
 
@@ -97,8 +106,11 @@ final class JournaledShardOutput {
     /// - Throws: ``ShardError`` (`io`).
     func commit(vocabulary: Vocabulary, manifest: JSONValue) throws {
         try OutputDirectory.writeVocabulary(vocabulary, to: directory)
-        try ManifestFile.write(manifest, to: directory)
+        // The finished manifest records what the journal header compared, so `--resume` on a finished run can refuse
+        // other settings (docs/design.md §5).
+        try ManifestFile.write(journal.header.recorded(in: manifest), to: directory)
         try journal.remove()
+        lock.release()
     }
 
     /// Gives up after an error: removes the unfinished shard's `.tmp`; journaled shards stay for `--resume`, and a
@@ -106,5 +118,6 @@ final class JournaledShardOutput {
     func abandon() {
         writer.abandon()
         if journal.entries.isEmpty { try? journal.remove() }
+        lock.release()
     }
 }

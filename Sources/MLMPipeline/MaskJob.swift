@@ -1,5 +1,7 @@
+import MLMSystem
 import Foundation
 import MLMCore
+import MLMFormats
 import MLMMasking
 import MLMPacking
 import MLMShards
@@ -12,6 +14,8 @@ public enum BatchDestination: Sendable, Equatable {
     case directory(String)
     /// The same frames on standard output, flushed per batch.
     case standardOutput
+    /// A MosaicML Streaming MDS dataset, one sample per sequence (see ``MaskJob/mdsSink(_:resume:)``).
+    case mds(MDSOutputSettings)
 }
 
 /// The settings of one `mlmprep mask` run.
@@ -35,9 +39,9 @@ public struct MaskJobSettings: Sendable {
     /// Worker threads.
     public var threads = 1
     /// zstd level.
-    public var compressionLevel: Int32 = 3
+    public var compressionLevel = ZstdCompressor.defaultLevel
     /// Largest uncompressed shard.
-    public var maxShardBytes = 64 << 20
+    public var maxShardBytes = ShardSetWriter.defaultMaxRawBytesPerShard
     /// Replace an earlier run in the output directory.
     public var overwrite = false
     /// Continue an interrupted run in the output directory (or start one); see ``RunJournal``.
@@ -86,7 +90,7 @@ public struct MaskJobResult: Sendable {
     public var order: MaskOrderSummary?
 }
 
-/// Packs a tokenized store into sequences, masks them and writes batches (DESIGN.md §3.2, §4).
+/// Packs a tokenized store into sequences, masks them and writes batches (docs/design.md §3.2, §4).
 ///
 /// Reading and packing run on the caller's thread (they are cheap); masking, safetensors encoding and
 /// compression run per batch on worker threads; batches are written in order, so the bytes do not depend
@@ -149,8 +153,13 @@ public struct MaskJob {
 
     /// Opens the destination: a journaled directory (which `--resume` may find finished) or standard output.
     private func openOutput(inputs: MaskInputs) throws -> MaskOutput.Opening {
-        guard case .directory(let path) = settings.destination else { return .opened(.standardOutput(StdoutFrameSink())) }
-        let digest = try SHA256.hashFile(RunJournal.join(settings.store, ManifestFile.fileName)).digest.hexDigest
+        let path: String
+        switch settings.destination {
+        case .directory(let directory): path = directory
+        case .standardOutput: return .opened(.stream(StdoutFrameSink()))
+        case .mds(let output): return .opened(.stream(try Self.mdsSink(output, resume: settings.resume)))
+        }
+        let digest = try SHA256.hashFile(Path.join(settings.store, ManifestFile.fileName)).digest.hexDigest
         switch try JournaledShardOutput.open(
             directory: path, policy: OutputDirectory.Policy(resume: settings.resume, overwrite: settings.overwrite),
             header: journalHeader(storeManifestDigest: digest, packing: inputs.packing),

@@ -1,7 +1,8 @@
 import MLMCore
 import MLMShards
 
-/// Where a mask run's frames go: a journaled directory of shards, or standard output (no journal, no manifest).
+/// Where a mask run's frames go: a journaled directory of shards, or a stream of frames without a journal (standard
+/// output, or another format's writer such as MDS).
 enum MaskOutput {
     /// How a run starts.
     enum Opening {
@@ -13,8 +14,8 @@ enum MaskOutput {
 
     /// Shards in a directory; `recordedSettings` is the command line the manifest records.
     case directory(JournaledShardOutput, recordedSettings: [(String, JSONValue)])
-    /// Frames on standard output, flushed per batch.
-    case standardOutput(StdoutFrameSink)
+    /// Frames to a sink that keeps no journal: standard output (flushed per batch), an MDS writer.
+    case stream(any FrameSink)
 
     /// The job's state after the last journaled shard of an interrupted run; nil for a new run or a pipe.
     var resumedState: (state: JSONValue, directory: String, shards: Int)? {
@@ -27,7 +28,7 @@ enum MaskOutput {
         switch self {
         case .directory(let output, _):
             try output.append(frame: frame, rawSize: rawSize, sequences: sequences, stateBefore: stateBefore)
-        case .standardOutput(let sink): try sink.append(frame: frame, rawSize: rawSize, sequences: sequences)
+        case .stream(let sink): try sink.append(frame: frame, rawSize: rawSize, sequences: sequences)
         }
     }
 
@@ -35,7 +36,7 @@ enum MaskOutput {
     func finish(state: () throws -> JSONValue) throws {
         switch self {
         case .directory(let output, _): try output.finish(state: state)
-        case .standardOutput(let sink): _ = try sink.finish()
+        case .stream(let sink): _ = try sink.finish()
         }
     }
 

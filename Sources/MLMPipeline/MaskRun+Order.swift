@@ -2,6 +2,7 @@ import MLMCore
 import MLMMasking
 import MLMOrder
 import MLMPacking
+import MLMSystem
 
 /// A batch of a training order on its way to the workers: the gathered rows and the record's metadata.
 struct OrderedBatch: Sendable {

@@ -1,7 +1,9 @@
+import MLMSystem
 import MLMCore
 import MLMMasking
 import MLMPacking
 import MLMShards
+import MLMSystem
 
 /// One mask run in progress: for each pass (epoch), packs the store into batches on the caller's thread, masks and
 /// compresses them on worker threads, and appends the frames to the output in order; resumes from the output's
@@ -104,6 +106,7 @@ final class MaskRun {
     private func submit(
         _ batch: SequenceBatch, to map: OrderedParallelMap<SequenceBatch, MaskedBatch, BatchMasker>
     ) throws {
+        try Termination.check()
         defer { submitted += 1 }
         if submitted >= resumeBatch { try map.submit(batch) }
     }

@@ -1,3 +1,4 @@
+import MLMSystem
 import Foundation
 import MLMCore
 import MLMShards
@@ -28,19 +29,24 @@ enum OutputDirectory {
         case run(RunJournal)
     }
 
-    /// File names a run of mlmprep may have left in a directory (and that `--overwrite` removes).
-    static func isOurs(_ name: String) -> Bool {
-        name == ManifestFile.fileName || name == "vocab.txt" || name == RunJournal.fileName || isShard(name)
-            || isTemporary(name) || name.hasPrefix(".manifest")
+    /// Creates `path` if it does not exist and locks it for this run.
+    /// - Throws: ``ShardError`` when it is not a directory or cannot be made; a lock held by another run as a
+    ///   ``ShardError`` naming that run's process id.
+    static func lock(_ path: String) throws -> DirectoryLock {
+        switch FileSystem.kind(of: path) {
+        case .file: throw ShardError(.io, "the output exists and is not a directory; choose another -o", path: path)
+        case .missing:
+            do { try FileSystem.makeDirectories(path) } catch {
+                throw ShardError(.io, "cannot create the output directory: \(error.message)", path: path)
+            }
+        case .directory: break
+        }
+        do {
+            return try DirectoryLock(directory: path, fileName: lockFileName)
+        } catch let held as DirectoryLock.Held {
+            throw ShardError(.io, held.description)
+        }
     }
-
-    /// A temporary file of ours: a shard's `.tmp`, or the `.tmp-<pid>` of an atomic write.
-    static func isTemporary(_ name: String) -> Bool {
-        name.hasSuffix(".tmp") || name.contains(".tmp-")
-    }
-
-    /// A shard file name.
-    static func isShard(_ name: String) -> Bool { name.hasSuffix(".mlmb.zst") }
 
     /// Creates `path`, or checks what it holds, and starts the run's journal.
     /// - Parameters:
@@ -68,38 +74,37 @@ enum OutputDirectory {
         guard isDirectory.boolValue else {
             throw ShardError(.io, "the output exists and is not a directory; choose another -o", path: path)
         }
-        let names = (try? manager.contentsOfDirectory(atPath: path)) ?? []
-        let ours = names.filter(isOurs)
-        let finished = names.contains(ManifestFile.fileName)
+        let names = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).filter { $0 != lockFileName }
+        let survey = survey(path, names: names)
+        guard survey.foreign.isEmpty else { throw foreignFilesError(survey, in: path) }
         switch policy {
         case .refuse:
-            guard ours.isEmpty else {
+            guard !survey.holdsRun else {
                 throw ShardError(
                     .io,
-                    finished
-                        ? "the output directory already holds a finished run; pass --overwrite to replace "
-                            + "it or choose another -o"
-                        : "the output directory already holds an unfinished run; use --resume to continue "
-                            + "or --overwrite to start over",
+                    survey.finished
+                        ? "the output directory already holds a finished run of mlmprep; pass --overwrite to replace "
+                            + "it (only the files that run wrote are removed) or choose another -o"
+                        : "the output directory already holds an unfinished run of mlmprep; use --resume to continue "
+                            + "it or --overwrite to start over (only the files that run wrote are removed)",
                     path: path)
             }
+            remove(survey.ours, in: path)
         case .overwrite:
-            remove(ours, in: path)
+            remove(survey.ours, in: path)
         case .resume:
-            if finished {
+            if survey.finished {
+                // The finished run's settings and inputs must be this command's (the manifest records them).
+                let manifest = try ManifestFile.read(directory: path)
+                try RunJournal.Header.check(finished: manifest, resumingWith: header, directory: path)
                 // A kill between the manifest and the journal's removal leaves the journal: finish that too.
-                remove(ours.filter { $0 == RunJournal.fileName || isTemporary($0) }, in: path)
-                return .finished(try ManifestFile.read(directory: path))
+                remove(survey.ours.filter { $0 == RunJournal.fileName || isTemporaryOfOurs($0) }, in: path)
+                return .finished(manifest)
             }
-            if names.contains(RunJournal.fileName) {
-                return .run(try resume(path, names: ours, header: header, notice: notice))
+            if survey.journaled {
+                return .run(try resume(path, names: survey.ours, header: header, notice: notice))
             }
-            if !ours.isEmpty {
-                notice(
-                    "\(path) holds files of an unfinished run but no progress journal (\(RunJournal.fileName)), "
-                        + "so nothing in it can be trusted: starting over")
-                remove(ours, in: path)
-            }
+            remove(survey.ours, in: path)
         }
         return .run(try RunJournal(directory: path, header: header, entries: []))
     }
@@ -123,7 +128,7 @@ enum OutputDirectory {
                     "the progress journal lists \(entry.shard.file) where \(expected) belongs; pass --overwrite "
                         + "to start over", directory: path)
             }
-            let file = RunJournal.join(path, entry.shard.file)
+            let file = Path.join(path, entry.shard.file)
             var problem: String?
             do {
                 let (size, digest) = try SHA256.hashFile(file)
@@ -151,11 +156,11 @@ enum OutputDirectory {
 
     /// Removes files of an earlier run (errors are ignored: a file that stays is found again next time).
     private static func remove(_ names: [String], in path: String) {
-        for name in names { try? FileManager.default.removeItem(atPath: RunJournal.join(path, name)) }
+        for name in names { try? FileManager.default.removeItem(atPath: Path.join(path, name)) }
     }
 
     /// Writes the store's copy of the vocabulary, so later commands need only the store.
     static func writeVocabulary(_ vocabulary: Vocabulary, to directory: String) throws {
-        try AtomicFile.write(Array(vocabulary.vocabText.utf8), to: RunJournal.join(directory, "vocab.txt"))
+        try AtomicFile.write(Array(vocabulary.vocabText.utf8), to: Path.join(directory, "vocab.txt"))
     }
 }

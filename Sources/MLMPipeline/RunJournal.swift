@@ -1,3 +1,4 @@
+import MLMSystem
 import MLMCore
 import MLMReaders
 import MLMShards
@@ -121,18 +122,21 @@ final class RunJournal {
         /// - Parameters:
         ///   - new: The header of the run that wants to resume.
         ///   - directory: The output directory, for the message.
+        ///   - run: How a message names this run ("the interrupted run", or "the finished run" for a manifest's).
         /// - Throws: ``ResumeError`` naming the first difference.
-        func check(resumingWith new: Header, directory: String) throws(ResumeError) {
+        func check(resumingWith new: Header, directory: String, run: String = "the interrupted run")
+            throws(ResumeError)
+        {
             let advice = "resume with the same settings, or pass --overwrite to start over"
             guard command == new.command else {
                 throw ResumeError(
                     .settingsChanged,
-                    "the interrupted run was mlmprep \(command), not mlmprep \(new.command); pass --overwrite to "
+                    "\(run) was mlmprep \(command), not mlmprep \(new.command); pass --overwrite to "
                         + "start over", directory: directory)
             }
             guard tool == new.tool else {
                 throw ResumeError(
-                    .settingsChanged, "the interrupted run was written by \(tool), this is \(new.tool); \(advice)",
+                    .settingsChanged, "\(run) was written by \(tool), this is \(new.tool); \(advice)",
                     directory: directory)
             }
             for (key, value) in new.settings {
@@ -140,20 +144,20 @@ final class RunJournal {
                 guard old == value else {
                     throw ResumeError(
                         .settingsChanged,
-                        "\(key) was \(old.map(Self.shown) ?? "not set") in the interrupted run and is "
+                        "\(key) was \(old.map(Self.shown) ?? "not set") in \(run) and is "
                             + "\(Self.shown(value)) now; \(advice)", directory: directory)
                 }
             }
             if let extra = settings.first(where: { key, _ in !new.settings.contains { $0.key == key } }) {
                 throw ResumeError(
-                    .settingsChanged, "the interrupted run had the setting \(extra.key), this one has not; \(advice)",
+                    .settingsChanged, "\(run) had the setting \(extra.key), this one has not; \(advice)",
                     directory: directory)
             }
             guard inputs.map(\.path) == new.inputs.map(\.path) else {
                 let shown = { (list: [InputFileStatus]) in list.map(\.path).joined(separator: " ") }
                 throw ResumeError(
                     .inputChanged,
-                    "the input files were [\(shown(inputs))] in the interrupted run and are [\(shown(new.inputs))] "
+                    "the input files were [\(shown(inputs))] in \(run) and are [\(shown(new.inputs))] "
                         + "now; \(advice)", directory: directory)
             }
             for (old, current) in zip(inputs, new.inputs) where old != current {
@@ -162,7 +166,7 @@ final class RunJournal {
                     ? "its size was \(old.size) bytes and is \(current.size) now" : "it was modified since"
                 throw ResumeError(
                     .inputChanged,
-                    "the input \(old.path) changed since the interrupted run (\(what)); resuming would mix two "
+                    "the input \(old.path) changed since \(run) (\(what)); resuming would mix two "
                         + "versions of it: pass --overwrite to start over", directory: directory)
             }
         }
@@ -193,7 +197,7 @@ final class RunJournal {
     private let file: AppendOnlyFile
 
     /// The journal's path inside `directory`.
-    static func path(in directory: String) -> String { join(directory, fileName) }
+    static func path(in directory: String) -> String { Path.join(directory, fileName) }
 
     /// Writes a journal holding `header` and `entries` atomically (replacing any earlier one) and opens it for
     /// appending.
@@ -202,7 +206,7 @@ final class RunJournal {
     ///   - header: The run's header.
     ///   - entries: Entries to keep (those of verified shards when resuming; none for a new run).
     /// - Throws: ``ShardError`` (`io`) naming the journal.
-    init(directory: String, header: Header, entries: [Entry]) throws(ShardError) {
+    init(directory: String, header: Header, entries: [Entry]) throws {
         self.directory = directory
         self.header = header
         self.entries = entries
@@ -218,7 +222,7 @@ final class RunJournal {
     ///   - shard: The shard just published.
     ///   - state: The job's state at the boundary.
     /// - Throws: ``ShardError`` (`io`) naming the journal.
-    func record(shard: ShardSummary, state: JSONValue) throws(ShardError) {
+    func record(shard: ShardSummary, state: JSONValue) throws {
         let entry = Entry(shard: shard, state: state)
         try file.append(Array((entry.json.compactPrinted() + "\n").utf8))
         entries.append(entry)
@@ -226,7 +230,7 @@ final class RunJournal {
 
     /// Removes the journal: the run is finished (its manifest is written).
     /// - Throws: ``ShardError`` (`io`).
-    func remove() throws(ShardError) {
+    func remove() throws {
         try AtomicFile.remove(Self.path(in: directory))
     }
 
@@ -255,10 +259,5 @@ final class RunJournal {
             entries.append(Entry(shard: summary, state: state))
         }
         return Contents(header: header, entries: entries, droppedLines: lines.count - 1 - entries.count + torn)
-    }
-
-    /// Joins a directory and a name.
-    static func join(_ directory: String, _ name: String) -> String {
-        directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 }

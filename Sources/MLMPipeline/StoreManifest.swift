@@ -2,7 +2,7 @@ import MLMCore
 import MLMShards
 import MLMTokenizer
 
-/// Builds the `manifest.json` of a tokenized store (DESIGN.md §3.3).
+/// Builds the `manifest.json` of a tokenized store (docs/design.md §3.3).
 enum StoreManifest {
     /// The format name written into the manifest.
     static let format = "mlmprep.tokens"

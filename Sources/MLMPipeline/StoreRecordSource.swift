@@ -11,6 +11,8 @@ public struct StoreRecordSource: TokenRecordSource {
     public let store: TokenStore
     /// `shardStarts[s]`: the number of the first record of shard `s`; the last entry is the total.
     private let shardStarts: [Int]
+    /// What the records read so far hold, compared with the manifest once all were read.
+    private let seen: SeenRecords
 
     /// Opens every shard's seek table to number the records.
     /// - Parameter store: An opened store.
@@ -23,6 +25,7 @@ public struct StoreRecordSource: TokenRecordSource {
             starts.append(starts.last! + reader.recordCount)
         }
         shardStarts = starts
+        seen = SeenRecords(store.check, recordCount: starts.last ?? 0)
     }
 
     /// The number of records in the store.
@@ -59,13 +62,19 @@ public struct StoreRecordSource: TokenRecordSource {
             }
             let local = ordinal - source.shardStarts[index]
             let bytes = try reader!.record(at: local)
+            let record: StoreRecord
             do {
-                return try StoreRecord(decoding: bytes)
+                record = try StoreRecord(decoding: bytes)
             } catch var error as ShardError {
                 error.path = reader!.path
                 error.recordIndex = local
                 throw error
             }
+            try RecordTally.checkRange(
+                record.ids.max().map(Int.init), check: source.store.check, shard: index, record: local)
+            try source.seen.note(
+                ordinal: ordinal, shard: index, documents: record.documentOffsets.count - 1, tokens: record.ids.count)
+            return record
         }
     }
 }

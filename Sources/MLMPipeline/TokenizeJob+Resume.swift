@@ -70,7 +70,7 @@ extension TokenizeJob {
     func journalHeader(inputs: [InputFileStatus]) -> RunJournal.Header {
         let reader = settings.reader
         let normalizer = tokenizer.normalizer
-        let settings: [(key: String, value: JSONValue)] = [
+        var settings: [(key: String, value: JSONValue)] = [
             ("--format", reader.format.map { .string($0.rawValue) } ?? "auto"),
             ("--field", .string(reader.field)),
             ("--doc-boundary", .string(reader.boundary.rawValue)),
@@ -89,6 +89,7 @@ extension TokenizeJob {
             ("--chinese-chars", .bool(normalizer.handleChineseChars)),
             ("--max-chars-per-word", .int(tokenizer.maxInputCharsPerWord)),
         ]
+        if !reader.worker.isAll { settings.append(("--worker", .string(reader.worker.description))) }
         return RunJournal.Header(command: "tokenize", settings: settings, inputs: inputs)
     }
 }

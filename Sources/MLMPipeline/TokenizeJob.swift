@@ -16,9 +16,9 @@ public struct TokenizeJobSettings: Sendable {
     /// Worker threads.
     public var threads = 1
     /// zstd level of the records.
-    public var compressionLevel: Int32 = 3
+    public var compressionLevel = ZstdCompressor.defaultLevel
     /// Largest uncompressed shard size.
-    public var maxShardBytes = 64 << 20
+    public var maxShardBytes = ShardSetWriter.defaultMaxRawBytesPerShard
     /// What to do with invalid UTF-8.
     public var invalidUTF8 = InvalidUTF8Policy.replace
     /// Where sentence boundaries come from.
@@ -56,7 +56,7 @@ public struct TokenizeJobResult: Sendable {
     public var alreadyFinished = false
 }
 
-/// Streams text into a tokenized store (DESIGN.md §3.3): reads chunks, tokenizes and compresses them on
+/// Streams text into a tokenized store (docs/design.md §3.3): reads chunks, tokenizes and compresses them on
 /// worker threads, writes the records in input order, and writes the manifest last.
 public struct TokenizeJob {
     /// How many skip reports are kept for the summary and the manifest.
@@ -109,7 +109,7 @@ public struct TokenizeJob {
         case .finished(let manifest): return Self.finishedResult(manifest, seconds: Date().timeIntervalSince(start))
         case .opened(let opened): output = opened
         }
-        var run = try TokenizeRun(job: self, output: output)
+        let run = try TokenizeRun(job: self, output: output)
         do {
             try run.tokenize(tables: tables)
         } catch {
@@ -119,7 +119,8 @@ public struct TokenizeJob {
         let idType = StoreRecord.idType(vocabularySize: vocabulary.count)
         let manifest = StoreManifest.make(
             settings: settings, vocabulary: vocabulary, tokenizer: tokenizer, idType: idType, counts: run.counts,
-            shards: output.shards, reports: run.reports)
+            shards: output.shards, reports: run.reports
+        ).addingWorker(settings.reader.worker, inputs: statuses)
         try output.commit(vocabulary: vocabulary, manifest: manifest)
         return TokenizeJobResult(
             counts: run.counts, shards: output.shards, reports: run.reports,

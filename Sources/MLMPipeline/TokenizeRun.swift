@@ -1,6 +1,8 @@
+import MLMSystem
 import MLMCore
 import MLMReaders
 import MLMShards
+import MLMSystem
 import MLMTokenizer
 
 /// One tokenize run in progress: reads chunks, tokenizes them on worker threads, appends the records to the output
@@ -63,6 +65,7 @@ final class TokenizeRun {
         var chunksRead = 0
         let skipChunks = self.skipChunks
         try reader.read { chunk in
+            try Termination.check()
             chunksRead = chunk.index + 1
             if chunk.index < skipChunks { return }
             try map.submit(chunk)

@@ -1,3 +1,4 @@
+import MLMSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,7 +17,7 @@ public final class ByteSource {
     public let name: String
     /// Whether the input turned out to be zstd-compressed.
     public private(set) var isCompressed = false
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     private let ownsDescriptor: Bool
     private let chunkSize: Int
     private var raw: [UInt8]  // at least 4 bytes, for the magic number
@@ -25,6 +26,8 @@ public final class ByteSource {
     private var decoder: ZstdStreamDecoder?
     private var started = false
     private var finished = false
+    /// Size and modification time at open, for regular files (see ``OpenedFileState``).
+    private var opened: OpenedFileState?
     /// Compressed bytes consumed so far (for error positions in damaged `.zst` files).
     public private(set) var rawBytesRead = 0
     /// Decompressed bytes produced so far.
@@ -40,43 +43,86 @@ public final class ByteSource {
         raw = [UInt8](repeating: 0, count: max(chunkSize, 4))
         if path == "-" {
             name = "<stdin>"
-            descriptor = 0
+            descriptor = .standardInput
             ownsDescriptor = false
+            opened = OpenedFileState(descriptor: 0)
             return
         }
         name = path
         // Missing files, directories and unreadable files get the same messages as the check before a run.
         _ = try InputFileStatus(path: path)
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let reason = String(cString: strerror(errno))
+        do {
+            descriptor = try FileDescriptor.open(path, O_RDONLY)
+        } catch {
             throw ReaderError(
-                .unreadable, "cannot open input (\(reason)); check its permissions",
-                at: InputLocation(file: path))
+                .unreadable, "cannot open input (\(error.reason)); check its permissions", at: InputLocation(file: path))
         }
-        descriptor = fd
         ownsDescriptor = true
+        opened = OpenedFileState(descriptor: descriptor.rawValue)
     }
 
     deinit {
-        if ownsDescriptor { close(descriptor) }
+        if ownsDescriptor { try? descriptor.close(path: name) }
+    }
+
+    /// Whether the file starts with the zstd magic number, read without consuming anything (false for
+    /// standard input, which cannot be read twice).
+    /// - Throws: ``ReaderError`` when the file cannot be read.
+    public func isZstdFile() throws(ReaderError) -> Bool {
+        guard ownsDescriptor else { return false }
+        var magic = [UInt8](repeating: 0, count: 4)
+        let count: Int
+        do {
+            count = try magic.withUnsafeMutableBytesThrowing { (buffer) throws(SystemError) in
+                try descriptor.read(into: buffer, atOffset: 0, path: name)
+            }
+        } catch {
+            throw ReaderError(.unreadable, "read failed (\(error.reason))", at: InputLocation(file: name))
+        }
+        return count == 4 && ZstdMagic.isZstd(magic)
+    }
+
+    /// Moves a plain (not zstd) file to `offset`, so that the next read starts there; a zstd file or standard
+    /// input is left alone (the caller decompresses and drops what comes before the offset).
+    /// - Parameter offset: The byte offset in the file.
+    /// - Returns: Whether the file was moved.
+    /// - Throws: ``ReaderError`` when the file cannot be read.
+    public func seekPlain(to offset: Int) throws(ReaderError) -> Bool {
+        guard ownsDescriptor, decoder == nil, try !isZstdFile() else { return false }
+        do {
+            try descriptor.seek(to: offset, path: name)
+        } catch {
+            throw ReaderError(
+                .unreadable, "cannot seek (\(error.reason))", at: InputLocation(file: name, byteOffset: offset))
+        }
+        started = true
+        finished = false
+        rawStart = 0
+        rawEnd = 0
+        rawBytesRead = offset
+        bytesProduced = offset
+        return true
     }
 
     /// Reads up to one chunk of raw bytes into `raw[offset...]`; returns 0 at end of input.
     private func readRaw(at offset: Int = 0) throws(ReaderError) -> Int {
-        while true {
-            let count = raw.withUnsafeMutableBytes {
-                systemRead(descriptor, $0.baseAddress! + offset, min(chunkSize, $0.count - offset))
+        let count: Int
+        do {
+            count = try raw.withUnsafeMutableBytesThrowing { (buffer) throws(SystemError) in
+                let space = UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<min(buffer.count, offset + chunkSize)])
+                return try descriptor.read(into: space, path: name)
             }
-            if count >= 0 {
-                rawBytesRead += count
-                return count
-            }
-            if errno == EINTR { continue }
-            let reason = String(cString: strerror(errno))
+        } catch {
             throw ReaderError(
-                .unreadable, "read failed (\(reason))", at: InputLocation(file: name, byteOffset: bytesProduced))
+                .unreadable, "read failed (\(error.reason))", at: InputLocation(file: name, byteOffset: bytesProduced))
         }
+        rawBytesRead += count
+        if let opened,
+            let change = opened.change(descriptor: descriptor.rawValue, bytesRead: rawBytesRead, atEnd: count == 0, name: name)
+        {
+            throw change
+        }
+        return count
     }
 
     /// Appends the next piece of (decompressed) input to `buffer`: at most one chunk of raw bytes, or of
@@ -161,8 +207,3 @@ public final class ByteSource {
     public static func outputLimit(chunkSize: Int) -> Int { max(chunkSize, 128 << 10) }
 }
 
-/// `read(2)`, named apart from ``ByteSource/read(appendingTo:)``.
-@inline(__always)
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-    read(fd, buffer, count)
-}

@@ -40,16 +40,25 @@ public final class CorpusReader {
     /// - Parameter emit: Called with each chunk; an error thrown here stops reading.
     /// - Throws: ``ReaderError`` for missing, unreadable or damaged inputs, or what `emit` throws.
     public func read(_ emit: (DocumentChunk) throws -> Void) throws {
-        for path in paths {
-            let source = try ByteSource(path: path, chunkSize: max(options.readChunkBytes, 1))
-            chunk.counts.files += 1
-            let format = options.format ?? InputFormat.guess(from: path)
+        let parts: [InputSlicePlan.Part]
+        if options.worker.isAll {
+            parts = paths.enumerated().map { .init(input: $0, path: $1, size: 0, from: 0, to: nil) }
+        } else {
+            parts = try InputSlicePlan(paths: paths, worker: options.worker).parts
+        }
+        for part in parts {
+            let format = options.format ?? InputFormat.guess(from: part.path)
+            let source = SlicedByteSource(
+                source: try ByteSource(path: part.path, chunkSize: max(options.readChunkBytes, 1)), part: part,
+                everyLine: format == .jsonLines || options.boundary == .line, maxLineBytes: options.maxLineBytes)
+            try source.prepare()
+            if part.ownsStart { chunk.counts.files += 1 }
             let documentsBefore = documentsInEmittedChunks + chunk.counts.documentsRead
             switch format {
             case .text: try readText(source, emit)
             case .jsonLines: try readJSONLines(source, emit)
             }
-            if documentsInEmittedChunks + chunk.counts.documentsRead == documentsBefore {
+            if part.isWholeFile && documentsInEmittedChunks + chunk.counts.documentsRead == documentsBefore {
                 let what = format == .text ? "only blank lines" : "only blank lines, no records"
                 chunk.skipped.append(
                     SkipReport(
@@ -89,15 +98,15 @@ public final class CorpusReader {
     /// Calls `body` for every line (without `\n`, and without a `\r` before it), with its 1-based number and
     /// the byte offset where it starts. Lines longer than the limit are passed as `nil` text.
     private func forEachLine(
-        _ source: ByteSource,
+        _ source: SlicedByteSource,
         _ body: (UnsafeBufferPointer<UInt8>?, Int, Int) throws -> Void
     ) throws {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(2 * max(options.readChunkBytes, 1 << 12))
         var start = 0  // start of the current line in buffer
         var scanFrom = 0
-        var lineNumber = 1
-        var lineOffset = 0  // input offset of buffer[start]
+        var lineNumber = source.firstLine  // 0 (unknown) in a part that starts inside the file
+        var lineOffset = source.start  // input offset of buffer[start]
         var discarding = false  // inside an over-long line
         var discardedBytes = 0  // bytes of the current line already dropped
         var more = true
@@ -121,7 +130,7 @@ public final class CorpusReader {
                 }
                 lineOffset += discardedBytes + newline + 1 - start
                 discardedBytes = 0
-                lineNumber += 1
+                if lineNumber > 0 { lineNumber += 1 }
                 start = newline + 1
                 scanFrom = start
                 continue
@@ -166,7 +175,7 @@ public final class CorpusReader {
 
     // MARK: - Plain text
 
-    private func readText(_ source: ByteSource, _ emit: (DocumentChunk) throws -> Void) throws {
+    private func readText(_ source: SlicedByteSource, _ emit: (DocumentChunk) throws -> Void) throws {
         var open = false
         var documentStart = InputLocation(file: source.name)
         var documentBytes = 0
@@ -254,6 +263,11 @@ public final class CorpusReader {
         try flushIfFull(emit)
     }
 
+    /// 3 when a line starts with a UTF-8 byte-order mark (EF BB BF), else 0.
+    static func byteOrderMarkLength(_ line: UnsafeBufferPointer<UInt8>) -> Int {
+        line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF ? 3 : 0
+    }
+
     /// Whether a line is empty or holds only white space (Python's `str.isspace`, as BERT's `strip()` sees it).
     static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
@@ -290,7 +304,7 @@ public final class CorpusReader {
 
     // MARK: - JSON Lines
 
-    private func readJSONLines(_ source: ByteSource, _ emit: (DocumentChunk) throws -> Void) throws {
+    private func readJSONLines(_ source: SlicedByteSource, _ emit: (DocumentChunk) throws -> Void) throws {
         let name = source.name
         try forEachLine(source) { line, number, offset in
             chunk.counts.lines += 1
@@ -305,10 +319,14 @@ public final class CorpusReader {
                 try flushIfFull(emit)
                 return
             }
-            if Self.isBlank(line) { return }  // not a record
+            // A UTF-8 byte-order mark before a record is not part of it (as Python's json.loads reads bytes); it
+            // starts files saved by some Windows editors, and lines of such files joined with `cat`.
+            let bom = Self.byteOrderMarkLength(line)
+            let record = UnsafeBufferPointer(rebasing: line[bom...])
+            if Self.isBlank(record) { return }  // not a record
             chunk.counts.documentsRead += 1
             scratch.removeAll(keepingCapacity: true)
-            let outcome = jsonField.extract(from: line, into: &scratch)
+            let outcome = jsonField.extract(from: record, into: &scratch)
             if options.badRecords == .fail {
                 switch outcome {
                 case .found: break
@@ -326,8 +344,8 @@ public final class CorpusReader {
                 case .malformed(let column, let reason):
                     throw ReaderError(
                         .invalidInput,
-                        "not valid JSON at column \(column + 1): \(reason); fix the line or pass --bad-records skip",
-                        at: InputLocation(file: name, line: number, byteOffset: offset + column))
+                        "not valid JSON at column \(bom + column + 1): \(reason); fix the line or pass --bad-records skip",
+                        at: InputLocation(file: name, line: number, byteOffset: offset + bom + column))
                 }
             }
             switch outcome {
@@ -377,9 +395,9 @@ public final class CorpusReader {
                 chunk.counts.skip(.malformedJSON)
                 chunk.skipped.append(
                     SkipReport(
-                        location: InputLocation(file: name, line: number, byteOffset: offset + column),
+                        location: InputLocation(file: name, line: number, byteOffset: offset + bom + column),
                         reason: .malformedJSON,
-                        detail: "not valid JSON at column \(column + 1): \(reason)"))
+                        detail: "not valid JSON at column \(bom + column + 1): \(reason)"))
             }
             try flushIfFull(emit)
         }

@@ -16,6 +16,8 @@ public struct ReaderError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidInput
         /// A glob matched nothing.
         case noMatch
+        /// A file shrank, grew or was rewritten while it was read.
+        case changedWhileRead
     }
 
     /// The kind of failure.

@@ -1,3 +1,5 @@
+import MLMCore
+
 /// Settings of the streaming readers.
 public struct ReaderOptions: Sendable {
     /// The input format; nil guesses it per file from the name.
@@ -19,6 +21,8 @@ public struct ReaderOptions: Sendable {
 
     /// What to do with a JSON Lines record that is not valid JSON, lacks the field, or holds a non-string.
     public var badRecords: BadRecordPolicy = .fail
+    /// The share of the inputs to read (`--worker I/N`; see ``InputSlicePlan``).
+    public var worker: WorkerSlice = .all
 
     /// Creates the default settings.
     public init() {}

@@ -1,3 +1,4 @@
+import MLMSystem
 import MLMCore
 #if canImport(Glibc)
     import Glibc
@@ -24,7 +25,7 @@ public enum ManifestFile {
     ///   - directory: An existing directory.
     /// - Throws: ``ShardError`` (`io`) naming the file.
     public static func write(_ value: JSONValue, to directory: String) throws(ShardError) {
-        try writeAtomically(Array((value.prettyPrinted() + "\n").utf8), to: POSIX.join(directory, fileName))
+        try writeAtomically(Array((value.prettyPrinted() + "\n").utf8), to: Path.join(directory, fileName))
     }
 
     /// Reads and parses `<directory>/manifest.json`.
@@ -33,7 +34,7 @@ public enum ManifestFile {
     /// - Throws: ``ShardError``: `missingManifest` when there is none (the run did not finish), `io` when it cannot
     ///   be read, `invalidJSON` when it does not parse.
     public static func read(directory: String) throws(ShardError) -> JSONValue {
-        let path = POSIX.join(directory, fileName)
+        let path = Path.join(directory, fileName)
         var info = stat()
         if stat(directory, &info) != 0 {
             throw ShardError.system("cannot open the directory", path: directory, errorNumber: errno)
@@ -65,7 +66,7 @@ public enum ManifestFile {
     ///   - path: The file to replace.
     /// - Throws: ``ShardError`` (`io`).
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ShardError) {
-        try AtomicFile.write(bytes, to: path)
+        try POSIX.mapping { () throws(SystemError) in try AtomicFile.write(bytes, to: path) }
     }
 
     /// Reads a whole (small) file.
@@ -73,16 +74,6 @@ public enum ManifestFile {
     /// - Returns: Its bytes.
     /// - Throws: ``ShardError`` (`io`).
     static func readFile(_ path: String) throws(ShardError) -> [UInt8] {
-        let fd = try POSIX.open(path, flags: O_RDONLY)
-        defer { _ = try? POSIX.close(fd, path: path) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = try chunk.withUnsafeMutableBytesThrowing { buffer throws(ShardError) in
-                try POSIX.read(fd, into: buffer, path: path)
-            }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[0..<count])
-        }
+        try POSIX.mapping { () throws(SystemError) in try AtomicFile.read(path) }
     }
 }

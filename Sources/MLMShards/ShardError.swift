@@ -100,29 +100,4 @@ public struct ShardError: Error, Sendable, CustomStringConvertible {
         if copy.byteOffset == nil { copy.byteOffset = byteOffset }
         return copy
     }
-
-    /// An I/O error from the current `errno` (or `brokenPipe` for `EPIPE`).
-    /// - Parameters:
-    ///   - operation: What was being done, such as "cannot write".
-    ///   - path: The file concerned.
-    ///   - errorNumber: The `errno` value.
-    /// - Returns: The error.
-    static func system(_ operation: String, path: String, errorNumber: Int32) -> ShardError {
-        let reason = String(cString: strerror(errorNumber))
-        if errorNumber == EPIPE {
-            return ShardError(.brokenPipe, "\(operation): the reader closed the pipe (\(reason))", path: path)
-        }
-        var advice = ""
-        switch errorNumber {
-        case ENOSPC, EDQUOT: advice = "; free some space or write elsewhere"
-        case EFBIG:
-            advice = "; the file reached the largest size allowed (ulimit -f, or the file system's limit): "
-                + "raise the limit or pass a smaller --max-shard-mb"
-        case EIO: advice = "; the device reported an I/O error: check it (dmesg) and write elsewhere"
-        case EACCES, EPERM, EROFS: advice = "; check the permissions of the file and its directory"
-        case ENOENT: advice = "; check that the path exists"
-        default: break
-        }
-        return ShardError(.io, "\(operation): \(reason)\(advice)", path: path)
-    }
 }

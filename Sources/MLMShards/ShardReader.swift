@@ -1,3 +1,5 @@
+import MLMCore
+import MLMSystem
 import MLMZstd
 
 #if canImport(Glibc)
@@ -25,7 +27,7 @@ public final class ShardReader {
     /// The seek table read from the end of the file.
     public let seekTable: SeekTable
 
-    private let fd: Int32
+    private let fd: FileDescriptor
     private let offsets: [Int]
     private let decoder: ZstdFrameDecoder
 
@@ -195,5 +197,22 @@ public final class ShardReader {
         } catch {
             throw damaged("\(error)", error)
         }
+    }
+}
+
+extension ShardReader {
+    /// The sha256 of the whole shard file, read through the same open descriptor as its records, so that it
+    /// describes the bytes those records came from even if the file has since been replaced.
+    /// - Throws: ``ShardError`` (`io`, `truncated`).
+    public func sha256() throws(ShardError) -> String {
+        var hasher = SHA256()
+        var offset = 0
+        while offset < fileSize {
+            let count = min(1 << 20, fileSize - offset)
+            let block = try POSIX.pread(fd, count: count, offset: offset, path: path)
+            hasher.update(block)
+            offset += count
+        }
+        return hasher.finalize().hexDigest
     }
 }

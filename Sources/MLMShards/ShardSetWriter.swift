@@ -1,3 +1,4 @@
+import MLMSystem
 /// Writes a directory of shards (`shard-00000.mlmb.zst`, `shard-00001.mlmb.zst`, …), starting a new shard when
 /// the next record would take the current one past ``maxRawBytesPerShard`` decompressed bytes.
 ///

@@ -1,3 +1,5 @@
+import MLMCore
+import MLMSystem
 import MLMZstd
 
 #if canImport(Glibc)
@@ -37,7 +39,7 @@ public final class ShardWriter {
     /// The bytes written so far (frames only, until the seek table is added).
     public private(set) var compressedBytes = 0
 
-    private var fd: Int32
+    private var fd: FileDescriptor
     private var seekTable = SeekTable()
     private var hasher = SHA256()
     private var state = State.open
@@ -52,7 +54,7 @@ public final class ShardWriter {
     public init(directory: String, name: String) throws(ShardError) {
         self.directory = directory
         self.name = name
-        self.path = POSIX.join(directory, name)
+        self.path = Path.join(directory, name)
         self.temporaryPath = path + ".tmp"
         self.fd = try POSIX.open(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
     }
@@ -112,11 +114,8 @@ public final class ShardWriter {
         let table = seekTable.encoded()
         try POSIX.writeAll(fd, table, path: temporaryPath)
         hasher.update(table)
-        try POSIX.fsync(fd, path: temporaryPath)
         state = .finished
-        try POSIX.close(fd, path: temporaryPath)
-        try POSIX.rename(temporaryPath, to: path)
-        try POSIX.fsyncDirectory(directory)
+        try POSIX.commit(fd, temporary: temporaryPath, replacing: path)
         compressedBytes += table.count
         return ShardSummary(
             file: name,
@@ -132,7 +131,7 @@ public final class ShardWriter {
     public func abandon() {
         if state != .finished {
             _ = try? POSIX.close(fd, path: temporaryPath)
-            POSIX.unlinkIfPresent(temporaryPath)
+            FileSystem.removeIfPresent(temporaryPath)
             state = .finished
         }
     }

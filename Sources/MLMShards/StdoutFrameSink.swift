@@ -1,3 +1,4 @@
+import MLMSystem
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -50,7 +51,7 @@ public final class StdoutFrameSink: FrameSink {
     /// - Throws: ``ShardError``: `brokenPipe` when the reader has gone away, `io` for other failures.
     public func append(frame: [UInt8], rawSize: Int, sequences: Int) throws(ShardError) {
         do {
-            try POSIX.writeAll(fileDescriptor, frame, path: name)
+            try POSIX.writeAll(FileDescriptor(rawValue: fileDescriptor), frame, path: name)
         } catch {
             throw error.locating(recordIndex: records)
         }

@@ -1,3 +1,4 @@
+import MLMSystem
 import MLMZstd
 
 /// Reads records from a stream of concatenated zstd frames, such as `mlmprep mask --stdout` piped into stdin
@@ -217,7 +218,7 @@ public final class StreamFrameReader {
             let got: Int
             do {
                 got = try readBuffer.withUnsafeMutableBytesThrowing { raw throws(ShardError) in
-                    try POSIX.read(fileDescriptor, into: raw, path: name)
+                    try POSIX.read(FileDescriptor(rawValue: fileDescriptor), into: raw, path: name)
                 }
             } catch {
                 throw error.locating(byteOffset: consumedBeforeBuffer + buffer.count)

@@ -58,12 +58,24 @@ public final class BertEncoder {
     private var pending: [UInt32] = []
     private var carryFlags: UInt8 = 0
 
+    /// Word mode (``BertEncoder/init(wordsWith:settings:)``): normalized words go to ``words``, not WordPiece.
+    let collectsWords: Bool
+    /// In word mode, the normalized, pre-tokenized words' UTF-8 bytes, back to back.
+    public internal(set) var words: [UInt8] = []
+    /// In word mode, the end offset in ``words`` of each word.
+    public internal(set) var wordEnds: [Int] = []
+
     /// Creates an encoder.
     /// - Parameters:
     ///   - vocabulary: The WordPiece vocabulary.
     ///   - tables: The character tables (build once, share between encoders).
     ///   - settings: Normalizer flags and the word limit.
-    public init(vocabulary: Vocabulary, tables: BertCharacterTables, settings: TokenizerSettings) {
+    public convenience init(vocabulary: Vocabulary, tables: BertCharacterTables, settings: TokenizerSettings) {
+        self.init(vocabulary: vocabulary, tables: tables, settings: settings, collectsWords: false)
+    }
+
+    init(vocabulary: Vocabulary, tables: BertCharacterTables, settings: TokenizerSettings, collectsWords: Bool) {
+        self.collectsWords = collectsWords
         self.vocabulary = vocabulary
         self.tables = tables
         self.settings = settings
@@ -433,12 +445,21 @@ public final class BertEncoder {
     private func finishWord() {
         guard wordChars > 0 else { return }
         wordCount += 1
+        if collectsWords { return collectWord() }
         if wordChars > maxChars {
             emit(unknownID, wordStart: true)
             unknownCount += 1
         } else {
             wordPiece()
         }
+        wordLength = 0
+        wordChars = 0
+    }
+
+    /// Word mode: hands the word's bytes over instead of looking them up.
+    private func collectWord() {
+        words.append(contentsOf: UnsafeBufferPointer(start: word, count: wordLength))
+        wordEnds.append(words.count)
         wordLength = 0
         wordChars = 0
     }

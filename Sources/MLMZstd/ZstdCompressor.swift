@@ -13,11 +13,17 @@ public final class ZstdCompressor {
     private let context: OpaquePointer
     /// The compression level the frames are written with.
     public let level: Int32
+    /// The level mlmprep writes by default (zstd's own default).
+    public static let defaultLevel: Int32 = 3
+    /// The levels the commands accept.
+    public static let levelRange: ClosedRange<Int32> = 1...19
 
     /// Creates a compressor.
-    /// - Parameter level: A zstd level (1…22; 3 is zstd's default).
+    /// - Parameters:
+    ///   - level: A zstd level (1…22; 3 is zstd's default).
+    ///   - checksum: Write the frame checksum (off gives the frames `ZSTD_compress` writes, as MDS shards have).
     /// - Throws: ``ZstdError`` when libzstd cannot allocate a context or rejects a parameter.
-    public init(level: Int32 = 3) throws(ZstdError) {
+    public init(level: Int32 = ZstdCompressor.defaultLevel, checksum: Bool = true) throws(ZstdError) {
         guard let context = ZSTD_createCCtx() else {
             throw ZstdError(message: "zstd: cannot allocate a compression context")
         }
@@ -27,7 +33,7 @@ public final class ZstdCompressor {
             ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
         })
         _ = try valueOrZstdError("zstd: enabling checksums", {
-            ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
+            ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, checksum ? 1 : 0)
         })
         _ = try valueOrZstdError("zstd: enabling content size", {
             ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 1)

@@ -1,3 +1,4 @@
+import MLMSystem
 import Foundation
 import MLMCore
 import MLMPipeline
@@ -54,7 +55,7 @@ final class ProgressDisplay {
     private var shown = false
 
     init(enabled: Bool, label: String) {
-        self.enabled = enabled && isatty(2) != 0
+        self.enabled = enabled && FileDescriptor.standardError.isTerminal
         self.label = label
     }
 

@@ -1,31 +1,25 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import MLMSystem
 
-/// Buffered writes to standard output; a closed pipe ends the program quietly with exit 0.
+/// Buffered writes of text to standard output; a closed pipe ends the command quietly (exit 0).
 struct StandardOutput {
     private var buffer: [UInt8] = []
 
     /// Appends text, flushing when the buffer is large.
-    mutating func write(_ text: String) {
+    /// - Throws: ``CommandFailure/pipeClosed`` when the reader went away, ``CommandFailure`` for other errors.
+    mutating func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { flush() }
+        if buffer.count >= 1 << 16 { try flush() }
     }
 
     /// Writes everything buffered.
-    mutating func flush() {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                if errno == EPIPE { exit(0) }
-                return
-            }
-            offset += written
+    /// - Throws: As ``write(_:)``.
+    mutating func flush() throws {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        do {
+            try FileDescriptor.standardOutput.writeAll(buffer, path: "standard output")
+        } catch {
+            if error.isBrokenPipe { throw CommandFailure.pipeClosed }
+            throw CommandFailure.input("\(error)")
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -82,19 +82,56 @@ import Testing
     }
 
     @Test("replacement sums within 1e-9 of 1 pass; span bounds matter only for spans")
-    func tolerantValidation() throws {
-        try MaskingSettings(replace: ReplacementProbabilities(mask: 0.7, random: 0.2, keep: 0.1)).validate()
-        try MaskingSettings(replace: ReplacementProbabilities(mask: 0.8, random: 0.1, keep: 0.1 + 5e-10)).validate()
-        try MaskingSettings(strategy: .word, spanMin: 5, spanMax: 3).validate()
-        try MaskingSettings(strategy: .span, spanP: 1).validate()
+    func tolerantValidation() {
+        let replace = { (keep: Double) in ReplacementProbabilities(mask: 0.8, random: 0.1, keep: keep) }
+        #expect(throws: Never.self) {
+            try MaskingSettings(replace: ReplacementProbabilities(mask: 0.7, random: 0.2, keep: 0.1)).validate()
+        }
+        #expect(throws: Never.self) { try MaskingSettings(replace: replace(0.1 + 5e-10)).validate() }
+        #expect(throws: Never.self) { try MaskingSettings(replace: replace(0.1 - 5e-10)).validate() }
+        // Just past the tolerance, on either side, the same sums fail.
+        let above = "--replace must sum to 1 (got 0.8+0.1+0.100000002=1.000000002)"
+        #expect(throws: MaskingError(.invalidSetting, above)) {
+            try MaskingSettings(replace: replace(0.1 + 2e-9)).validate()
+        }
+        let below = "--replace must sum to 1 (got 0.8+0.1+0.099999998=0.999999998)"
+        #expect(throws: MaskingError(.invalidSetting, below)) {
+            try MaskingSettings(replace: replace(0.1 - 2e-9)).validate()
+        }
+        // Inverted or out-of-range span bounds pass for the strategies that ignore them, and fail for spans.
+        for strategy in [MaskingStrategy.token, .word] {
+            #expect(throws: Never.self) { try MaskingSettings(strategy: strategy, spanMin: 5, spanMax: 3).validate() }
+            #expect(throws: Never.self) { try MaskingSettings(strategy: strategy, spanP: 0).validate() }
+        }
+        #expect(throws: MaskingError(.invalidSetting, "--span-min (5) must not exceed --span-max (3)")) {
+            try MaskingSettings(strategy: .span, spanMin: 5, spanMax: 3).validate()
+        }
+        #expect(throws: Never.self) { try MaskingSettings(strategy: .span, spanP: 1).validate() }
+        #expect(throws: Never.self) { try MaskingSettings(strategy: .span, spanMin: 3, spanMax: 3).validate() }
     }
 
-    @Test("every preset validates", arguments: MaskingPreset.allCases)
-    func presetsValidate(_ preset: MaskingPreset) throws {
-        for length in [128, 512] { try preset.settings(sequenceLength: length).validate() }
+    @Test("every preset validates, and a masker accepts it", arguments: MaskingPreset.allCases)
+    func presetsValidate(_ preset: MaskingPreset) {
+        for length in [128, 512] {
+            let settings = preset.settings(sequenceLength: length)
+            #expect(throws: Never.self) { try settings.validate() }
+            #expect(settings.predictRate > 0 && settings.predictRate < 1)
+            #expect(settings.corruptRate == settings.predictRate)
+            #expect(settings.maxPredictions.map { $0 >= 1 && $0 < length } ?? true)
+            // The masker's own checks (random ids, unigram counts, a unit matcher for pmi) pass with what the
+            // preset needs.
+            let unigram = [UInt64](repeating: 1, count: Synthetic.vocabulary.randomIDs.count + 10)
+            let vocabulary = MaskingVocabulary(
+                maskID: Synthetic.vocabulary.maskID, randomIDs: Synthetic.vocabulary.randomIDs, unigramCounts: unigram)
+            #expect(throws: Never.self) {
+                try Masker(
+                    settings: settings, vocabulary: vocabulary,
+                    unitMatcher: settings.strategy == .pmi ? WordNgramSetMatcher(ngrams: [[[5], [6]]]) : nil)
+            }
+        }
     }
 
-    @Test("presets reproduce DESIGN.md §2")
+    @Test("presets reproduce docs/design.md §2")
     func presetTable() {
         let bert = MaskingPreset.bert.settings(sequenceLength: 128, seed: 5, epoch: 2)
         #expect(bert.strategy == .token && bert.predictRate == 0.15 && bert.corruptRate == 0.15)
@@ -138,10 +175,16 @@ import Testing
         #expect(throws: MaskingError(.missingUnitMatcher, "--strategy pmi needs a PMI table (--pmi FILE)")) {
             try Masker(settings: MaskingSettings(strategy: .pmi), vocabulary: Synthetic.vocabulary)
         }
-        #expect(throws: MaskingError.self) {
+        #expect(
+            throws: MaskingError(
+                .missingVocabulary, "--random-from unigram needs unigram counts with a non-special id counted")
+        ) {
             try Masker(settings: MaskingSettings(randomFrom: .unigram), vocabulary: Synthetic.vocabulary)
         }
-        #expect(throws: MaskingError.self) {
+        #expect(
+            throws: MaskingError(
+                .missingVocabulary, "--replace has a random share but the vocabulary lists no non-special ids")
+        ) {
             try Masker(settings: MaskingSettings(), vocabulary: MaskingVocabulary(maskID: 4, randomIDs: []))
         }
         // No random share: no random ids needed.

@@ -227,13 +227,16 @@ struct PMICountingTests {
         try PMIRounds.countPart(
             source: source, identity: identity, vocabulary: vocabulary,
             options: options(PMISettings(), vocabularySize: 100), after: directory.file("c1"), output: round2)
-        // Without --after, merge finds the count file the part was counted against; once it is gone, it asks.
+        // Without --after, merge finds the count file the part was counted against; once it is gone, it says so.
         try PMIRounds.merge(parts: [round2], after: nil, given: .init(), output: directory.file("c2"))
         #expect(FileManager.default.fileExists(atPath: directory.file("c2")))
         try FileManager.default.moveItem(atPath: directory.file("c1"), toPath: directory.file("c1-moved"))
-        #expect(throws: PMIError.self) {
+        let lost = #expect(throws: PMIError.self) {
             try PMIRounds.merge(parts: [round2], after: nil, given: .init(), output: directory.file("o"))
         }
+        // The part names the count file it was counted against: the error names that file.
+        #expect(lost?.path == directory.file("c1"))
+        #expect(lost?.message.hasPrefix("cannot open the file: No such file or directory") == true)
         try FileManager.default.moveItem(atPath: directory.file("c1-moved"), toPath: directory.file("c1"))
         var bytes = try #require(FileManager.default.contents(atPath: round2))
         bytes.removeLast(5)
@@ -241,7 +244,8 @@ struct PMICountingTests {
         let damaged = #expect(throws: PMIError.self) {
             try PMIRounds.merge(parts: [cut], after: directory.file("c1"), given: .init(), output: directory.file("o"))
         }
-        #expect(damaged?.code == .invalidFile)
+        #expect(damaged?.code == .invalidFile && damaged?.path == cut)
+        #expect(damaged?.message == "the data ends early; the file is damaged or cut short: write it again")
         #expect(!FileManager.default.fileExists(atPath: directory.file("o")))
     }
 }

@@ -1,8 +1,6 @@
 import Foundation
 import MLMCore
-import MLMMasking
 import MLMTestSupport
-import MLMTokenizer
 import Testing
 @testable import MLMPMI
 
@@ -22,19 +20,21 @@ struct PMIPartsTests {
         #expect(PMISettings.defaultMix(maximumLength: 2) == [100])
         #expect(PMISettings.defaultMix(maximumLength: 3) == [50, 50])
         #expect(PMISettings.defaultMix(maximumLength: 4) == [50, 25, 25])
+        func refusal(_ body: () throws -> Void) -> String? {
+            let error = #expect(throws: PMIError.self) { try body() }
+            #expect(error?.code == .invalidSetting)
+            return error?.message
+        }
         settings.mix = [50, 50]
-        #expect(throws: PMIError.self) { try settings.validate() }
+        #expect(refusal { try settings.validate() } == "--mix needs 4 percentages (lengths 2…5), got 2")
         settings.mix = [50, 25, 12.5, 10]
-        #expect(throws: PMIError.self) { try settings.validate() }
+        #expect(refusal { try settings.validate() } == "--mix must add up to 100, got 97.5")
         settings.mix = nil
         settings.minimumCount = 0
-        #expect(throws: PMIError.self) { try settings.validate() }
+        #expect(refusal { try settings.validate() } == "--min-count must be at least 1, got 0")
         settings.minimumCount = 1
         settings.maximumLength = 1
-        #expect(throws: PMIError.self) { try settings.validate() }
-        #expect(throws: PMIError.self) { try WorkerSlice(parsing: "3/3") }
-        #expect(throws: PMIError.self) { try WorkerSlice(parsing: "a/3") }
-        #expect(try WorkerSlice(parsing: "2/3") == WorkerSlice(index: 2, count: 3))
+        #expect(refusal { try settings.validate() } == "--max-n must be between 2 and 8, got 1")
     }
 
     @Test func radixSortMatchesSort() {
@@ -111,41 +111,18 @@ struct PMIPartsTests {
         let read = try PMITable.read(path: path)
         #expect(read.entries == entries)
         #expect(read.vocabularySHA256 == "abc")
-        #expect(throws: PMIError.self) { try read.checkVocabulary(sha256: "other", tablePath: path) }
+        let other = #expect(throws: PMIError.self) { try read.checkVocabulary(sha256: "other", tablePath: path) }
+        #expect(other?.code == .mismatch && other?.path == path)
+        let otherVocabulary = "the PMI table was counted with another vocab.txt (sha256 abc…) than this store's (other…)"
+        #expect(other?.message.hasPrefix(otherVocabulary) == true)
         var bytes = try #require(FileManager.default.contents(atPath: path))
         bytes.removeLast(3)
         let cut = directory.write("cut.table", Array(bytes))
-        #expect(throws: PMIError.self) { try PMITable.read(path: cut) }
+        let truncated = #expect(throws: PMIError.self) { try PMITable.read(path: cut) }
+        #expect(truncated?.code == .invalidFile && truncated?.path == cut)
         let plain = directory.write("plain.table", Array("hello\n".utf8))
-        #expect(throws: PMIError.self) { try PMITable.read(path: plain) }
-    }
-
-    @Test func tableEntriesBecomeMatcherUnits() throws {
-        let vocabulary = try Vocabulary(tokens: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "new", "york", "un", "##aff", "##able", "é"])
-        #expect(PMITable.wordPieces(Array("unaffable".utf8), vocabulary: vocabulary) == [7, 8, 9])
-        #expect(PMITable.wordPieces(Array("[UNK]".utf8), vocabulary: vocabulary) == [1])
-        #expect(PMITable.wordPieces(Array("unknown".utf8), vocabulary: vocabulary) == nil)
-        let table = PMITable(
-            header: ["format": "mlmprep.pmi", "version": 1],
-            entries: [
-                .init(text: "new york", length: 2, count: 3, score: 1), .init(text: "unaffable é", length: 2, count: 3, score: 1),
-            ])
-        let (matcher, dropped) = table.makeMatcher(vocabulary: vocabulary)
-        #expect(dropped == 0)
-        let tokens: [UInt32] = [5, 6, 7, 8, 9, 10]
-        let starts: [Int32] = [0, 1, 2, 5]
-        let ends: [Int32] = [1, 2, 5, 6]
-        var matches: [UnitMatch] = []
-        tokens.withUnsafeBufferPointer { tokens in
-            starts.withUnsafeBufferPointer { starts in
-                ends.withUnsafeBufferPointer { ends in
-                    matcher.appendMatches(
-                        tokens: tokens, flags: UnsafeBufferPointer(start: nil, count: 0), wordStarts: starts,
-                        wordEnds: ends, to: &matches)
-                }
-            }
-        }
-        #expect(matches == [UnitMatch(firstWord: 0, wordCount: 2), UnitMatch(firstWord: 2, wordCount: 2)])
+        let notZstd = #expect(throws: PMIError.self) { try PMITable.read(path: plain) }
+        #expect(notZstd?.code == .invalidFile && notZstd?.message.hasPrefix("not zstd data") == true)
     }
 
     @Test func wordTextStripsThePrefixByBytes() throws {
@@ -157,7 +134,5 @@ struct PMIPartsTests {
         #expect(String(decoding: builder.wordText([5, 6]), as: UTF8.self) == "की")
         #expect(String(decoding: builder.wordText([5, 7, 6]), as: UTF8.self) == "कजी")
         #expect(String(decoding: builder.wordText([9, 8]), as: UTF8.self) == "cats")
-        let vocabulary = try Vocabulary(tokens: tokens)
-        #expect(PMITable.wordPieces(Array("कजी".utf8), vocabulary: vocabulary) == [5, 7, 6])
     }
 }

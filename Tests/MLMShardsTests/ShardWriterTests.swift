@@ -1,3 +1,4 @@
+import MLMCore
 import Foundation
 import MLMShards
 import Testing

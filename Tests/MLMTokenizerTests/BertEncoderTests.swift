@@ -207,7 +207,11 @@ func encoder(_ tokens: [String] = smallTokens, _ settings: TokenizerSettings = T
         #expect(settings.normalizer == BertNormalizerOptions(handleChineseChars: false, stripAccents: false, lowercase: false))
         // Canonically equivalent tokens (U+0300, U+0340) are different tokens.
         let equivalent = directory.write(
-            "eq.json", #"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "\u0300": 1, "\u0340": 2}}}"#)
+            "eq.json",
+            #"""
+            {"normalizer": {"type": "BertNormalizer"}, "pre_tokenizer": {"type": "BertPreTokenizer"},
+             "model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "\u0300": 1, "\u0340": 2}}}
+            """#)
         let (both, _) = try Vocabulary.load(tokenizerJSON: equivalent)
         #expect(both.count == 3)
         #expect(both.id(of: "\u{0340}") == 2)

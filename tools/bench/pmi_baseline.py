@@ -32,7 +32,6 @@ import zstandard
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(REPO, "tools", "python"))
 sys.path.insert(0, os.path.join(REPO, "tools", "pmi"))
 
 from mlmprep_reader import check_token_record, iter_records, load_vocab  # noqa: E402

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference PMI n-gram table for a tokenized store: a plain, independent implementation of the definitions
-that `mlmprep pmi` implements (issue "PMI n-gram tables and PMI masking", DESIGN.md §3.4), for small corpora.
+that `mlmprep pmi` implements (issue "PMI n-gram tables and PMI masking", docs/design.md §3.4), for small corpora.
 
     reference_pmi.py STORE [-o TABLE.txt|TABLE.zst] [--max-n 5] [--within document|sentence]
                      [--min-count 10] [--size 800000] [--mix 50,25,12.5,12.5] [--score pmi|pmi-freq]
@@ -39,10 +39,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "python"))
-
-from mlmprep_reader import iter_documents, load_manifest, load_vocab  # noqa: E402
+from mlmprep_reader import iter_documents, load_manifest, load_vocab  # pip install ./tools/python
 
 FORMAT = "mlmprep.pmi"
 HEADER_PREFIX = "# " + FORMAT + " "

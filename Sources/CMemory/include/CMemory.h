@@ -10,4 +10,9 @@ int cmemory_keep_freed_blocks(int mmap_threshold_bytes, int trim_threshold_bytes
 /// iterations later does not wait for memory. A hint only: it never faults.
 static inline void cmemory_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
+/// Returns the heap's free memory to the system (glibc `malloc_trim(0)`: every arena, free pages inside it
+/// too), so that what a finished phase freed does not stay resident under the next one. Returns 1 when memory was
+/// released, 0 otherwise or where it is not available.
+int cmemory_release_free_memory(void);
+
 #endif

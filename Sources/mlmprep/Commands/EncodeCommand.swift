@@ -49,15 +49,15 @@ struct EncodeCommand: ParsableCommand {
                     if bytes.last == 0x0D { bytes.removeLast() }
                     encoder.reset()
                     bytes.withUnsafeBufferPointer { _ = encoder.encode($0) }
-                    output.write(format(encoder.ids, vocabulary) + "\n")
+                    try output.write(format(encoder.ids, vocabulary) + "\n")
                 }
             } else {
                 var joined = text.joined(separator: " ")
                 encoder.reset()
                 joined.withUTF8 { _ = encoder.encode($0) }
-                output.write(format(encoder.ids, vocabulary) + "\n")
+                try output.write(format(encoder.ids, vocabulary) + "\n")
             }
-            output.flush()
+            try output.flush()
         }
     }
 

@@ -1,6 +1,8 @@
+import MLMSystem
 import ArgumentParser
 import Foundation
 import MLMCore
+import MLMPipeline
 import MLMShards
 import MLMTokenizer
 
@@ -39,16 +41,12 @@ struct InspectCommand: ParsableCommand {
             }
             var shards: [String] = []
             var vocabPath = vocab
+            var vocabularySize: Int?
             if isDirectory.boolValue {
-                let manifest = try ManifestFile.read(directory: path)
-                guard manifest["format"]?.stringValue == "mlmprep.batches" else {
-                    throw ShardError(
-                        .invalidArgument, "not a directory of masked batches (give the output of mlmprep mask)",
-                        path: path)
-                }
-                shards = (manifest["shards"]?.arrayValue ?? []).compactMap { $0["file"]?.stringValue }.map {
-                    (path as NSString).appendingPathComponent($0)
-                }
+                // The manifest against the directory: shard list, counts, vocabulary digest and size, format.
+                let check = try ManifestCheck(directory: path, expecting: .batches)
+                shards = check.shards.map { (path as NSString).appendingPathComponent($0.file) }
+                vocabularySize = check.vocabularySize
                 if vocabPath == nil { vocabPath = (path as NSString).appendingPathComponent("vocab.txt") }
             } else {
                 shards = [path]
@@ -58,6 +56,7 @@ struct InspectCommand: ParsableCommand {
             }
             let vocabulary = try Vocabulary.load(vocabTxt: vocabPath ?? "vocab.txt")
             let maskID = vocabulary.id(of: "[MASK]").map { Int32($0) } ?? -1
+            let idLimit = vocabularySize ?? vocabulary.count
             var remaining = batch
             for shard in shards {
                 let reader = try ShardReader(path: shard)
@@ -66,14 +65,18 @@ struct InspectCommand: ParsableCommand {
                     continue
                 }
                 let (tensors, _) = try SafetensorsRecord.decode(try reader.record(at: remaining))
-                try show(tensors, vocabulary: vocabulary, maskID: maskID, source: "\(shard) record \(remaining)")
+                try show(
+                    tensors, vocabulary: vocabulary, maskID: maskID, idLimit: idLimit,
+                    source: "\(shard) record \(remaining)")
                 return
             }
             throw ShardError(.invalidArgument, "there is no batch \(batch) (the output holds fewer)", path: path)
         }
     }
 
-    private func show(_ tensors: [Tensor], vocabulary: Vocabulary, maskID: Int32, source: String) throws {
+    private func show(_ tensors: [Tensor], vocabulary: Vocabulary, maskID: Int32, idLimit: Int, source: String)
+        throws
+    {
         let byName = Dictionary(uniqueKeysWithValues: tensors.map { ($0.name, $0) })
         guard let inputTensor = byName["input_ids"], let labelTensor = byName["labels"], inputTensor.shape.count == 2
         else {
@@ -83,16 +86,22 @@ struct InspectCommand: ParsableCommand {
             inputTensor.dtype == .uint16
             ? try inputTensor.values(as: UInt16.self).map { Int32($0) } : try inputTensor.values(as: Int32.self)
         let labels = try labelTensor.values(as: Int32.self)
+        if let bad = (input + labels.filter { $0 != -100 }).first(where: { $0 < 0 || Int($0) >= idLimit }) {
+            throw ShardError(
+                .invalidRecord,
+                "token id \(bad) is out of range: the vocabulary has \(idLimit) tokens; give the vocabulary the "
+                    + "batches were masked with (--vocab) or re-run mlmprep mask", path: source)
+        }
         let attention = try byName["attention_mask"]?.values(as: UInt8.self) ?? [UInt8](repeating: 1, count: input.count)
         let rows = inputTensor.shape[0]
         let length = inputTensor.shape[1]
-        let colour = !plain && isatty(1) != 0
+        let colour = !plain && FileDescriptor.standardOutput.isTerminal
         func token(_ id: Int32) -> String {
             id >= 0 && Int(id) < vocabulary.count ? vocabulary.tokens[Int(id)] : "<\(id)>"
         }
         var counts = (real: 0, predicted: 0, masked: 0, random: 0, kept: 0)
         var out = StandardOutput()
-        out.write("\(source): \(rows) sequences of \(length) tokens\n")
+        try out.write("\(source): \(rows) sequences of \(length) tokens\n")
         for row in 0..<rows {
             var pieces: [String] = []
             for position in row * length..<(row + 1) * length where attention[position] != 0 {
@@ -117,15 +126,15 @@ struct InspectCommand: ParsableCommand {
                 }
                 if row < sequences { pieces.append(text) }
             }
-            if row < sequences { out.write("\n[\(row)] " + pieces.joined(separator: " ") + "\n") }
+            if row < sequences { try out.write("\n[\(row)] " + pieces.joined(separator: " ") + "\n") }
         }
         let predicted = max(counts.predicted, 1)
-        out.write(
+        try out.write(
             String(
                 format: "\nbatch: %d real tokens, %d predicted (%.2f%% of real tokens): [MASK] %.1f%%, random %.1f%%, kept %.1f%%\n",
                 counts.real, counts.predicted, 100 * Double(counts.predicted) / Double(max(counts.real, 1)),
                 100 * Double(counts.masked) / Double(predicted), 100 * Double(counts.random) / Double(predicted),
                 100 * Double(counts.kept) / Double(predicted)))
-        out.flush()
+        try out.flush()
     }
 }

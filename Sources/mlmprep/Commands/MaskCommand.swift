@@ -35,30 +35,20 @@ struct MaskCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The tokenized store (from mlmprep tokenize).", valueName: "store"))
-    var store: String
-
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The directory to write shards to.", valueName: "dir"))
-    var output: String?
+    @OptionGroup var storeArgument: StoreArgument
+    @OptionGroup var outputOptions: ShardOutputOptions
 
     @Flag(help: "Write the batches to standard output (the same zstd frames, flushed per batch).")
     var stdout = false
 
-    @Flag(help: "Replace an earlier run in the output directory.")
-    var overwrite = false
-
-    @Flag(
-        help: ArgumentHelp(
-            "Continue an interrupted run in the output directory (same command and settings); the result is "
-                + "byte-identical to an uninterrupted run. Starts a new run when there is none."))
-    var resume = false
-
-    @Option(help: ArgumentHelp("A published recipe: bert, bert-wwm, roberta, spanbert, efficient-mlm, electra.", valueName: "name"))
+    @Option(help: ArgumentHelp("A published recipe: \(MaskingPreset.names).", valueName: "name"))
     var preset: MaskingPreset?
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("Masking rate: both the prediction and the corruption rate (default 0.15).", valueName: "r"))
+        help: ArgumentHelp(
+            "Masking rate: both the prediction and the corruption rate (default \(MaskingSettings().predictRate)).",
+            valueName: "r"))
     var rate: Double?
 
     @Option(
@@ -77,7 +67,10 @@ struct MaskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The PMI table for --strategy pmi / --preset pmi (from mlmprep pmi).", valueName: "table"))
     var pmi: String?
 
-    @Option(help: ArgumentHelp("Replacement probabilities MASK,RANDOM,KEEP (default 0.8,0.1,0.1).", valueName: "m,r,k"))
+    @Option(
+        help: ArgumentHelp(
+            "Replacement probabilities MASK,RANDOM,KEEP (default \(Self.shown(MaskingSettings().replace))).",
+            valueName: "m,r,k"))
     var replace: String?
 
     @Option(help: ArgumentHelp("One replacement draw per unit or per token.", valueName: "unit|token"))
@@ -138,38 +131,30 @@ struct MaskCommand: ParsableCommand {
     @Flag(help: "Drop a last batch smaller than --batch-size.")
     var dropLast = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("zstd level of the records.", valueName: "1-19"))
-    var level: Int32 = 3
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Largest uncompressed shard, in MiB.", valueName: "n"))
-    var maxShardMB = 64
-
-    @Option(help: ArgumentHelp("Largest uncompressed shard in bytes (overrides --max-shard-mb; for tests).", visibility: .hidden))
-    var maxShardBytes: Int?
-
     @OptionGroup(title: "Training order") var order: OrderOptions
 
     @OptionGroup var runOptions: RunOptions
 
+    @OptionGroup var formatOptions: MaskFormatOptions
+
     enum IDType: String, ExpressibleByArgument, CaseIterable { case i32, u16 }
 
+    /// `m,r,k` as `--replace` takes it.
+    static func shown(_ replace: ReplacementProbabilities) -> String { "\(replace.mask),\(replace.random),\(replace.keep)" }
+
     func validate() throws {
-        if stdout == (output != nil) { throw ValidationError("give either -o DIR or --stdout") }
-        if resume && stdout {
+        if stdout == (outputOptions.output != nil) { throw ValidationError("give either -o DIR or --stdout") }
+        if outputOptions.resume && stdout {
             throw ValidationError("--resume needs an output directory (-o DIR): a stream on standard output cannot be resumed")
         }
-        if resume && overwrite { throw ValidationError("give --resume or --overwrite, not both") }
-        if maxShardMB < 1 { throw ValidationError("--max-shard-mb must be at least 1 (got \(maxShardMB))") }
-        if let maxShardBytes, maxShardBytes < 1 {
-            throw ValidationError("--max-shard-bytes must be at least 1 (got \(maxShardBytes))")
-        }
+        try formatOptions.check(
+            stdout: stdout, resume: outputOptions.resume, sizeLimit: outputOptions.resolvedMaxShardBytes)
         for (name, value) in [("--rate", rate), ("--predict-rate", predictRate), ("--corrupt-rate", corruptRate)] {
             if let value, !(value > 0 && value < 1) { throw ValidationError("\(name) must be in (0, 1), got \(value)") }
         }
         if seqLen < 3 || seqLen > 1 << 20 { throw ValidationError("--seq-len must be between 3 and 1048576, got \(seqLen)") }
         if batchSize < 1 || batchSize > 1 << 20 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        if !(1...19).contains(level) { throw ValidationError("--level must be between 1 and 19 (got \(level))") }
         if let maxPredictions, maxPredictions < 1 { throw ValidationError("--max-predictions must be at least 1") }
         // Span flags given explicitly are checked whatever the strategy (the masking settings check them only for
         // --strategy span), so that a mistyped value is never silently ignored.
@@ -190,11 +175,15 @@ struct MaskCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.message)
         }
+        var sizing = MaskJobSettings(
+            store: storeArgument.store, destination: .standardOutput, packing: packingSettings(), masking: try maskingSettings())
+        (sizing.epoch, sizing.epochs, sizing.threads) = (epoch, epochs, runOptions.resolvedThreads)
+        try ResourceChecks.checkMask(sizing)
     }
 
     /// The masking settings: the preset's, then every explicit flag.
     func maskingSettings() throws -> MaskingSettings {
-        var settings = preset?.settings(sequenceLength: seqLen, seed: seed) ?? MaskingSettings(seed: seed)
+        var settings = preset?.settings(sequenceLength: seqLen, seed: seed, rate: rate) ?? MaskingSettings(seed: seed)
         if let strategy { settings.strategy = strategy }
         if settings.strategy == .pmi && pmi == nil {
             throw ValidationError("--strategy pmi (and --preset pmi) needs a PMI table: --pmi FILE (make one with mlmprep pmi)")
@@ -202,12 +191,9 @@ struct MaskCommand: ParsableCommand {
         if settings.strategy != .pmi && pmi != nil {
             throw ValidationError("--pmi is used only by --strategy pmi or --preset pmi")
         }
-        if let rate {
+        if preset == nil, let rate {
             settings.predictRate = rate
             settings.corruptRate = rate
-            if preset == .electra, maxPredictions == nil {
-                settings.maxPredictions = max(1, Int((rate + 0.005) * Double(seqLen)))
-            }
         }
         if let predictRate { settings.predictRate = predictRate }
         if let corruptRate { settings.corruptRate = corruptRate }
@@ -234,35 +220,34 @@ struct MaskCommand: ParsableCommand {
 
     /// The packing settings: the preset's, then every explicit flag (special ids are set from the store).
     func packingSettings() -> PackingSettings {
-        var mode: PackingMode = .full
-        var shortProbability = 0.0
-        switch preset {
-        case .bert, .bertWWM: mode = .pair; shortProbability = 0.1
-        case .spanbert: mode = .doc
-        default: break
-        }
-        if let pack { mode = pack }
-        if let shortSeqProb { shortProbability = shortSeqProb }
+        let mode = pack ?? preset?.packingMode ?? .full
+        let shortProbability = shortSeqProb ?? preset?.shortSequenceProbability ?? 0
         return PackingSettings(
             mode: mode, sequenceLength: seqLen, clsID: 0, sepID: 0, padID: 0, batchSize: batchSize, seed: seed,
             epoch: epoch, shortSequenceProbability: shortProbability, pairTask: pairTask ?? .nsp)
     }
 
     func run() throws {
+        let output = outputOptions.output
         try CommandErrors.reporting {
+            try PathAliasing.check(
+                inputs: [NamedPath("the store", storeArgument.store)] + (pmi.map { [NamedPath("--pmi", $0)] } ?? []),
+                outputs: (output.map { [NamedPath("-o", $0)] } ?? []) + runOptions.statsOutput,
+                writesStandardOutput: stdout)
             var settings = MaskJobSettings(
-                store: store, destination: stdout ? .standardOutput : .directory(output ?? ""),
+                store: storeArgument.store,
+                destination: try formatOptions.destination(
+                    stdout: stdout, directory: output ?? "", sizeLimit: outputOptions.resolvedMaxShardBytes,
+                    overwrite: outputOptions.overwrite),
                 packing: packingSettings(), masking: try maskingSettings())
             settings.epoch = epoch
             settings.epochs = epochs
             settings.dropLast = dropLast
             settings.idsU16 = ids == .u16
             settings.threads = runOptions.resolvedThreads
-            settings.compressionLevel = level
-            settings.maxShardBytes = maxShardBytes ?? maxShardMB << 20
-            settings.overwrite = overwrite
+            outputOptions.apply(to: &settings)
+            settings.compressionLevel = formatOptions.recordLevel(outputOptions.level)
             settings.pmiTable = pmi
-            settings.resume = resume
             settings.order = try order.settings(dropLast: dropLast)
             // --resume is how the run is continued, not a setting of it: the manifest of a resumed run must be the
             // uninterrupted run's.

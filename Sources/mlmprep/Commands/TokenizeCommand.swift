@@ -6,7 +6,7 @@ import MLMReaders
 import MLMShards
 import MLMTokenizer
 
-/// `mlmprep tokenize`: streams text into a tokenized store (DESIGN.md §3.3).
+/// `mlmprep tokenize`: streams text into a tokenized store (docs/design.md §3.3).
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
@@ -24,17 +24,7 @@ struct TokenizeCommand: ParsableCommand {
     @OptionGroup var tokenizerOptions: TokenizerOptions
     @OptionGroup var runOptions: RunOptions
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The store directory to write.", valueName: "dir"))
-    var output: String
-
-    @Flag(help: "Replace an earlier run in the output directory.")
-    var overwrite = false
-
-    @Flag(
-        help: ArgumentHelp(
-            "Continue an interrupted run in the output directory (same command and settings); the result is "
-                + "byte-identical to an uninterrupted run. Starts a new run when there is none."))
-    var resume = false
+    @OptionGroup var outputOptions: ShardOutputOptions
 
     @Option(help: ArgumentHelp("Sentence boundaries: input lines, or ICU's sentence break iterator.", valueName: "lines|icu"))
     var sentences: SentenceSource = .lines
@@ -42,44 +32,51 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Invalid UTF-8: replace (U+FFFD, dropped by BERT), skip the document, or fail.", valueName: "replace|skip|fail"))
     var invalidUTF8: InvalidUTF8Policy = .replace
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("zstd level of the records.", valueName: "1-19"))
-    var level: Int32 = 3
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Largest uncompressed shard, in MiB.", valueName: "n"))
-    var maxShardMB = 64
-
-    @Option(help: ArgumentHelp("Largest uncompressed shard in bytes (overrides --max-shard-mb; for tests).", visibility: .hidden))
-    var maxShardBytes: Int?
+    @Option(
+        help: ArgumentHelp(
+            "Tokenize only worker I's share of N (the documents that start in the I-th of N equal byte ranges of the "
+                + "inputs), for a scale-out run joined by mlmprep merge. Default: a Slurm array task's place in its "
+                + "array, or a Kubernetes Indexed Job's JOB_COMPLETION_INDEX of MLMPREP_WORKER_COUNT.",
+            valueName: "I/N"))
+    var worker: String?
 
     @Option(help: ArgumentHelp("Text per reader chunk and record, in bytes (default 1 MiB; for tests).", visibility: .hidden))
     var chunkBytes: Int?
 
     func validate() throws {
-        if !(1...19).contains(level) { throw ValidationError("--level must be between 1 and 19 (got \(level))") }
-        if maxShardMB < 1 { throw ValidationError("--max-shard-mb must be at least 1 (got \(maxShardMB))") }
-        if let maxShardBytes, maxShardBytes < 1 {
-            throw ValidationError("--max-shard-bytes must be at least 1 (got \(maxShardBytes))")
-        }
+        if outputOptions.output == nil { throw ValidationError("give the store directory to write: -o DIR") }
         if let chunkBytes, chunkBytes < 1 { throw ValidationError("--chunk-bytes must be at least 1 (got \(chunkBytes))") }
-        if resume && overwrite { throw ValidationError("give --resume or --overwrite, not both") }
-        if resume && input.inputs.contains("-") {
+        if let slice = try WorkerOption.resolve(worker), !slice.isAll, input.inputs.contains("-") {
+            throw ValidationError("--worker \(slice) cannot split standard input ('-'); give the input as files")
+        }
+        if outputOptions.resume && input.inputs.contains("-") {
             throw ValidationError("--resume cannot read standard input ('-') again; give the input as files")
         }
+        var sizing = TokenizeJobSettings(inputs: [], output: outputOptions.output ?? "")
+        sizing.reader = input.readerOptions
+        if let chunkBytes { sizing.reader.targetChunkBytes = chunkBytes }
+        sizing.threads = runOptions.resolvedThreads
+        try ResourceChecks.checkTokenize(sizing)
     }
 
     func run() throws {
         try CommandErrors.reporting {
             let (vocabulary, tokenizer) = try tokenizerOptions.load()
-            var settings = TokenizeJobSettings(inputs: try input.expandedPaths(), output: output)
+            let output = outputOptions.output ?? ""
+            let inputs = try input.expandedPaths()
+            // A missing or unreadable input (or a directory) is named as such before any path is compared.
+            for path in inputs where path != "-" { _ = try InputFileStatus(path: path) }
+            try PathAliasing.check(
+                inputs: inputs.map { NamedPath("the input", $0) } + tokenizerOptions.inputPaths,
+                outputs: [NamedPath("-o", output)] + runOptions.statsOutput)
+            var settings = TokenizeJobSettings(inputs: inputs, output: output)
             settings.reader = input.readerOptions
+            settings.reader.worker = try WorkerOption.resolve(worker) ?? .all
             if let chunkBytes { settings.reader.targetChunkBytes = chunkBytes }
             settings.threads = runOptions.resolvedThreads
-            settings.compressionLevel = level
-            settings.maxShardBytes = maxShardBytes ?? maxShardMB << 20
+            outputOptions.apply(to: &settings)
             settings.invalidUTF8 = invalidUTF8
             settings.sentences = sentences
-            settings.overwrite = overwrite
-            settings.resume = resume
             var job = TokenizeJob(settings: settings, vocabulary: vocabulary, tokenizer: tokenizer)
             let display = ProgressDisplay(enabled: !runOptions.quiet, label: "tokenize")
             var warnings = WarningPrinter(quiet: runOptions.quiet)

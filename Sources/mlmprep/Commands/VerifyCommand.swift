@@ -7,9 +7,12 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check every shard, frame, record and count of a store or batch directory.",
         discussion: """
-            Checks each shard's size and sha256, its seek table, every zstd frame (checksum, content size), \
-            every safetensors header (offsets tile the buffer, dtypes as the manifest says) and the record \
-            and sequence counts. Names the first damaged shard and record and exits 1.
+            Checks the manifest against the directory (format version; shards listed exactly once and in \
+            order, none missing or unlisted; counts; vocab.txt against its recorded sha256 and size), each \
+            shard's size and sha256, its seek table, every zstd frame (checksum, content size), every \
+            safetensors header (offsets tile the buffer, dtypes as the manifest says), every id against the \
+            vocabulary size, and the document, sequence and token counts per shard and in all. Names the first \
+            damaged shard and record (or the manifest field) and exits 1.
             """
     )
 
@@ -24,13 +27,13 @@ struct VerifyCommand: ParsableCommand {
             let report = try OutputVerifier.verify(directory)
             if !quiet {
                 var out = StandardOutput()
-                out.write(
+                try out.write(
                     "verify: \(directory) is intact: \(report.shards) shard(s), \(report.records) record(s), "
                         + "\(report.sequences) sequences/documents, \(report.bytes) bytes\n")
                 for name in report.strayFiles {
-                    out.write("verify: note: \(name) is not listed in manifest.json (left by another run?)\n")
+                    try out.write("verify: note: \(name) is not listed in manifest.json (left by another run?)\n")
                 }
-                out.flush()
+                try out.flush()
             }
         }
     }

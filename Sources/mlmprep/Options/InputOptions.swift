@@ -31,6 +31,10 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one input file (or '-' for standard input)") }
         if maxLineBytes < 1024 { throw ValidationError("--max-line-bytes must be at least 1024 (got \(maxLineBytes))") }
+        // A file read twice silently doubles its documents: bad usage, refused before anything is read.
+        if let paths = try? InputPaths.expand(inputs), let (first, second) = InputPaths.sameFile(in: paths) {
+            throw ValidationError(InputPaths.sameFileMessage(first, second))
+        }
     }
 
     /// The reader settings.
@@ -44,28 +48,9 @@ struct InputOptions: ParsableArguments {
         return options
     }
 
-    /// Inputs with globs expanded (sorted), `-` kept.
-    /// - Throws: ``ReaderError`` when a glob matches nothing.
-    func expandedPaths() throws -> [String] {
-        var paths: [String] = []
-        for input in inputs {
-            if input == "-" || !input.contains(where: { "*?[".contains($0) }) {
-                paths.append(input)
-                continue
-            }
-            var result = glob_t()
-            defer { globfree(&result) }
-            let status = glob(input, 0, nil, &result)
-            if status != 0 {
-                throw ReaderError(
-                    .noMatch, "the pattern matches no file; check the path and quote it", at: InputLocation(file: input))
-            }
-            for index in 0..<Int(result.gl_pathc) {
-                if let path = result.gl_pathv[index] { paths.append(String(cString: path)) }
-            }
-        }
-        return paths
-    }
+    /// Inputs taken literally: an existing name as given, other names as glob patterns (sorted), `-` kept.
+    /// - Throws: ``ReaderError`` when a name neither exists nor matches a file as a pattern.
+    func expandedPaths() throws -> [String] { try InputPaths.expand(inputs) }
 }
 
 extension InputFormat: ExpressibleByArgument {}

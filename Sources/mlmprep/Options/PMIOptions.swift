@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import MLMPMI
+import MLMPipeline
 
 extension SegmentScope: ExpressibleByArgument {}
 extension PMIScore: ExpressibleByArgument {}
 
 /// What n-grams are counted: `--max-n` and `--within` (fixed in round 1 of a scale-out run).
 struct PMICountingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Longest n-gram counted, in words (2…8; default 5).", valueName: "n"))
+    @Option(help: ArgumentHelp("Longest n-gram counted, in words (2…8; default \(PMISettings().maximumLength)).", valueName: "n"))
     var maxN: Int?
 
     @Option(help: ArgumentHelp("N-grams stay within a document (default) or a sentence.", valueName: "document|sentence"))
@@ -16,30 +17,46 @@ struct PMICountingOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Memory for the counting tables, e.g. 3G, 512M (default 3G). Bigger corpora spill sorted runs to disk.",
         valueName: "size"))
-    var memoryLimit: String = "3G"
+    var memoryLimit: String?
 
     @Option(help: ArgumentHelp("Where spill files go (default: next to the output).", valueName: "dir"))
     var tempDir: String?
 
-    /// `--memory-limit` in bytes.
-    func memoryLimitBytes() throws -> Int {
-        guard let bytes = ByteSize.parse(memoryLimit), bytes >= 128 << 20 else {
-            throw ValidationError("--memory-limit must be a size of at least 128M such as 3G or 512M, got \(memoryLimit)")
+    /// The job settings these options (and the command's own) describe.
+    func jobSettings(
+        store: String, output: String, overwrite: Bool, pmi: PMISettings, memoryLimit: Int, threads: Int
+    ) -> PMIJob.Settings {
+        var settings = PMIJob.Settings(store: store, output: output)
+        settings.overwrite = overwrite
+        settings.pmi = pmi
+        settings.memoryLimit = memoryLimit
+        settings.temporaryDirectoryBase = tempDir
+        settings.threads = threads
+        return settings
+    }
+
+    /// `--memory-limit` in bytes (default 3 GiB, or less where the process may use less; see
+    /// ``ResourceChecks/pmiMemoryLimit(_:explicit:threads:)``).
+    func memoryLimitBytes(threads: Int) throws -> Int {
+        let text = memoryLimit ?? "3G"
+        guard let bytes = ByteSize.parse(text), bytes >= 128 << 20 else {
+            throw ValidationError("--memory-limit must be a size of at least 128M such as 3G or 512M, got \(text)")
         }
-        return bytes
+        return try ResourceChecks.pmiMemoryLimit(bytes, explicit: memoryLimit != nil, threads: threads)
     }
 }
 
 /// How entries are chosen: `--min-count`, `--size`, `--mix`, `--score`.
 struct PMISelectionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Keep n-grams counted at least this often (default 10).", valueName: "count"))
+    @Option(help: ArgumentHelp("Keep n-grams counted at least this often (default \(PMISettings().minimumCount)).", valueName: "count"))
     var minCount: Int?
 
-    @Option(help: ArgumentHelp("Entries in the table over all lengths (default 800000).", valueName: "entries"))
+    @Option(help: ArgumentHelp("Entries in the table over all lengths (default \(PMISettings().size)).", valueName: "entries"))
     var size: Int?
 
     @Option(help: ArgumentHelp(
-        "Percent of --size per length 2…max-n (default 50,25,12.5,12.5 for max-n 5); the rounding remainder goes to bigrams.",
+        "Percent of --size per length 2…max-n (default \(PMISettings().effectiveMix.map { "\($0)" }.joined(separator: ",")) "
+            + "for max-n \(PMISettings().maximumLength)); the rounding remainder goes to bigrams.",
         valueName: "p2,p3,…"))
     var mix: String?
 
@@ -73,33 +90,5 @@ enum ByteSize {
         }
         guard let value = Double(digits), value > 0, value * scale < 9e18 else { return nil }
         return Int(value * scale)
-    }
-}
-
-/// The output file rule shared by the pmi commands: refuse to replace a file unless `--overwrite`.
-enum PMIOutput {
-    static func check(_ path: String, overwrite: Bool) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue {
-                throw ValidationError("-o \(path) is a directory; give a file name for the table")
-            }
-            if !overwrite {
-                CommandErrors.fail("\(path) exists; use --overwrite to replace it")
-            }
-        }
-    }
-
-    /// A fresh directory for spill files, removed by the caller.
-    static func temporaryDirectory(near output: String, given: String?) throws -> String {
-        let base = given ?? (output as NSString).deletingLastPathComponent
-        let directory = ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(
-            ".mlmprep-pmi-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            CommandErrors.fail("cannot create the temporary directory \(directory): \(error.localizedDescription)")
-        }
-        return directory
     }
 }

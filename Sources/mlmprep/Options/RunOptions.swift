@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLMPipeline
 
 /// Options every long-running command shares: threads, output reporting.
 struct RunOptions: ParsableArguments {
@@ -18,7 +19,11 @@ struct RunOptions: ParsableArguments {
         if let threads, threads < 1 || threads > 1024 {
             throw ValidationError("--threads must be between 1 and 1024 (got \(threads))")
         }
+        if let statsJSON { try OutputFileCheck.check(statsJSON, flag: "--stats-json") }
     }
+
+    /// `--stats-json` as an output for ``MLMPipeline/PathAliasing``.
+    var statsOutput: [NamedPath] { statsJSON.map { [NamedPath("--stats-json", $0)] } ?? [] }
 
     /// The number of worker threads to use.
     var resolvedThreads: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }

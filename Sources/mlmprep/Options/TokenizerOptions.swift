@@ -1,4 +1,5 @@
 import ArgumentParser
+import MLMPipeline
 import MLMTokenizer
 
 /// How the tokenizer is chosen and configured: `--vocab` or `--tokenizer`, and the normalizer flags.
@@ -59,5 +60,10 @@ struct TokenizerOptions: ParsableArguments {
         if !cleanText { settings.normalizer.cleanText = false }
         if !chineseChars { settings.normalizer.handleChineseChars = false }
         return (vocabulary, settings)
+    }
+
+    /// The vocabulary or tokenizer file as an input for ``MLMPipeline/PathAliasing``.
+    var inputPaths: [NamedPath] {
+        (vocab.map { [NamedPath("--vocab", $0)] } ?? []) + (tokenizer.map { [NamedPath("--tokenizer", $0)] } ?? [])
     }
 }

@@ -19,7 +19,7 @@ not (or the input was unusable), 2 for bad usage.
 The script stops reading after --steps batches and exits; closing the pipe early is fine (mlmprep ends
 quietly on EPIPE), so ask mlmprep for more epochs than needed. If the input ends first, the run is judged
 on the steps it had. Needs torch and transformers (tools/full_test.sh installs them into .venv) besides
-numpy and zstandard; mlmprep_reader is found next to this script (tools/python), no PYTHONPATH needed.
+the package of tools/python (``pip install './tools/python[torch]'``; tools/setup.sh installs it into .venv).
 """
 
 from __future__ import annotations
@@ -32,9 +32,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/python, for mlmprep_reader
-
-from mlmprep_reader import MLMBError  # noqa: E402
+from mlmprep_reader import MLMBError
 
 
 def parse_args(argv=None):

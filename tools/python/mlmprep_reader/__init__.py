@@ -14,6 +14,8 @@ with the ``__metadata__`` on ``.metadata`` and its origin on ``.source`` / ``.in
 with the input raises :class:`MLMBError`, whose message names the file (or ``<stdin>``) and record.
 """
 
+__version__ = "0.1.0"  # the mlmprep release this reader goes with (its manifests' "tool")
+
 from .errors import MLMBError
 from .record import DTYPES, Record, parse_record
 from .shards import (
@@ -51,6 +53,7 @@ __all__ = [
 #
 #     from mlmprep_reader import iter_batches, read_batch      # numpy only
 #     from mlmprep_reader import MLMBatchDataset               # imports torch (only when this name is used)
+#     from mlmprep_reader import hf_iterable_dataset           # imports datasets (only when it is called)
 
 from .batches import (  # noqa: E402
     BATCHES_FORMAT,
@@ -61,6 +64,7 @@ from .batches import (  # noqa: E402
     iter_batches,
     read_batch,
 )
+from .hf_dataset import hf_iterable_dataset, iter_rows  # noqa: E402  (imports datasets only when called)
 
 __all__ += [
     "BATCHES_FORMAT",
@@ -69,6 +73,8 @@ __all__ += [
     "REQUIRED_FIELDS",
     "check_batch",
     "iter_batches",
+    "hf_iterable_dataset",
+    "iter_rows",
     "read_batch",
 ]  # not MLMBatchDataset: `from mlmprep_reader import *` must not import torch
 

@@ -1,7 +1,13 @@
-"""Command line: ``python -m mlmprep_reader info PATH`` and ``python -m mlmprep_reader dump PATH [--record i]``.
+"""Command line: ``python -m mlmprep_reader {info,head,verify,dump} PATH`` (also installed as ``mlmprep-reader``).
+
+    info PATH      manifest summary of a directory; records of a shard file or stream
+    head PATH      the first sequences of masked batches or documents of a store (-n N, --vocab FILE)
+    verify PATH    every record read and checked (against the manifest for a directory, sha256 included)
+    dump PATH      tensor names, dtypes, shapes and first values of records (--record I, --limit N)
 
 PATH is an output directory, a shard file, any file of concatenated frames, or ``-`` for stdin.
-Exit status: 0 ok, 1 damaged or unreadable input, 2 bad usage.
+Exit status: 0 ok, 1 damaged, missing or unreadable input (the message names the file, record and byte
+offset, and what to do), 2 bad usage.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from . import MLMBError, iter_records, load_manifest, read_record, seek_table
+from .cli_head import cmd_head
+from .cli_verify import cmd_verify
 from .shards import MANIFEST_NAME, SHARD_SUFFIX, _has_seek_table_footer
 
 
@@ -134,15 +142,15 @@ def cmd_dump(args) -> int:
                     _print_record(read_record(directory / s["file"], i), args.values)
                     return 0
                 i -= s["records"]
-            print(f"mlmprep_reader: error: record {args.record} out of range "
+            print(f"{PROG} dump: error: record {args.record} out of range "
                   f"({args.record - i} records in {path})", file=sys.stderr)
             return 1
         if args.record < 0:
-            print("mlmprep_reader: error: negative --record needs a shard file", file=sys.stderr)
+            print(f"{PROG} dump: error: a negative --record needs a shard file", file=sys.stderr)
             return 2
         record = next(itertools.islice(iter_records(_source(path)), args.record, None), None)
         if record is None:
-            print(f"mlmprep_reader: error: record {args.record} out of range", file=sys.stderr)
+            print(f"{PROG} dump: error: record {args.record} out of range", file=sys.stderr)
             return 1
         _print_record(record, args.values)
         return 0
@@ -154,38 +162,92 @@ def cmd_dump(args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mlmprep_reader",
-                                     description="Inspect mlmprep MLMB output (directories, shards, pipes).")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("info", help="manifest summary, or record count of a shard or stream")
+PROG = "python -m mlmprep_reader"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Inspect and check mlmprep output: directories, shard files, pipes ('-').",
+        epilog="Exit status: 0 ok, 1 damaged, missing or unreadable input, 2 bad usage.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{info,head,verify,dump}")
+    p = sub.add_parser("info", help="manifest summary of a directory, or record count of a shard or stream")
     p.add_argument("path", help="output directory, shard file, or - for stdin")
     p.add_argument("--allow-incomplete", action="store_true", help="list shards of a directory without manifest")
     p.set_defaults(func=cmd_info)
+    p = sub.add_parser("head", help="the first sequences (batches) or documents (store), as tokens or ids")
+    p.add_argument("path", help="output directory, shard file, or - for stdin")
+    p.add_argument("-n", type=_count, default=3, help="how many sequences or documents (default 3)")
+    p.add_argument("--vocab", help="vocab.txt to show tokens (default: the store's, when it can be found)")
+    p.add_argument("--values", type=_count, default=64, help="tokens shown per line, 0 for all (default 64)")
+    p.add_argument("--allow-incomplete", action="store_true", help="read a directory without manifest")
+    p.set_defaults(func=cmd_head)
+    p = sub.add_parser("verify", help="read and check every record, against the manifest for a directory")
+    p.add_argument("path", help="output directory, shard file, or - for stdin")
+    p.add_argument("--no-hashes", action="store_true", help="skip the sha256 of each shard (directories)")
+    p.set_defaults(func=cmd_verify)
     p = sub.add_parser("dump", help="tensor names, dtypes, shapes and first values of records")
     p.add_argument("path", help="output directory, shard file, or - for stdin")
     p.add_argument("--record", type=int, help="only this record (index across the whole directory)")
-    p.add_argument("--limit", type=int, help="at most this many records")
-    p.add_argument("--values", type=int, default=16, help="values shown per tensor (default 16)")
+    p.add_argument("--limit", type=_count, help="at most this many records")
+    p.add_argument("--values", type=_count, default=16, help="values shown per tensor (default 16)")
     p.add_argument("--allow-incomplete", action="store_true", help="read a directory without manifest")
     p.set_defaults(func=cmd_dump)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _count(text: str) -> int:
     try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
+def advice(error: MLMBError) -> str | None:
+    """What to do about ``error``, when its message does not already say."""
+    reason = error.reason
+    if any(hint in reason for hint in ("resume", "update mlmprep_reader", "mlmprep mask", "--vocab", "vocabulary")):
+        return None
+    if error.source == "<stdin>" or error.source == "<stream>":
+        return ("the stream is damaged or was cut short: check that the writer (e.g. `mlmprep mask --stdout`) "
+                "ended with status 0, and read the whole stream")
+    if "not a masked batch" in reason or "format is" in reason or "a batch in" in reason or "store record" in reason:
+        return "this is not the kind of output the command expected: check the path"
+    return ("this output is damaged or was changed after mlmprep wrote it: write it again (for a directory, "
+            "`mlmprep tokenize`/`mask ... --resume` rewrites damaged shards) or copy it again from its source; "
+            "`mlmprep verify DIR` reports the first damage too")
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.func in (cmd_head, cmd_verify):
+            return args.func(args, sys.stdin.buffer)
         return args.func(args)
     except MLMBError as e:
-        print(f"mlmprep_reader: error: {e}", file=sys.stderr)
+        print(f"{PROG} {args.command}: error: {e}", file=sys.stderr)
+        hint = advice(e)
+        if hint:
+            print(f"  what to do: {hint}", file=sys.stderr)
         return 1
     except IndexError as e:
-        print(f"mlmprep_reader: error: {e}", file=sys.stderr)
+        print(f"{PROG} {args.command}: error: {e}", file=sys.stderr)
         return 1
     except OSError as e:
         if isinstance(e, BrokenPipeError):
             raise
-        print(f"mlmprep_reader: error: {e}", file=sys.stderr)
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"{PROG} {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
+        if isinstance(e, FileNotFoundError):
+            print("  what to do: check the path (an output directory of mlmprep, a shard file, or - for stdin)",
+                  file=sys.stderr)
         return 1
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """Console entry point (``mlmprep-reader``) and ``python -m mlmprep_reader``."""
     try:
         code = main()
         sys.stdout.flush()
@@ -195,3 +257,7 @@ if __name__ == "__main__":
         os.dup2(devnull, sys.stdout.fileno())
         code = 0
     sys.exit(code)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,4 +1,4 @@
-"""Masked batches written by ``mlmprep mask`` (DESIGN.md §3.2), for the training side.
+"""Masked batches written by ``mlmprep mask`` (docs/design.md §3.2), for the training side.
 
     from mlmprep_reader import iter_batches, read_batch
 
@@ -65,7 +65,7 @@ _SEQUENCE_DTYPES = {  # name -> allowed dtypes of a [B, L] tensor
 
 
 def check_batch(record: Record) -> Record:
-    """Check that ``record`` is a masked batch as DESIGN.md §3.2 defines it; return it unchanged.
+    """Check that ``record`` is a masked batch as docs/design.md §3.2 defines it; return it unchanged.
 
     Required: ``input_ids`` [B, L] I32 or U16, ``labels`` [B, L] I32, ``attention_mask`` [B, L] U8. Optional:
     ``token_type_ids`` / ``special_tokens_mask`` [B, L] U8 and one pair label (``next_sentence_label`` or

@@ -2,7 +2,7 @@
 
 A shard (``*.mlmb.zst``) is a sequence of zstd frames, one safetensors record per frame, followed by a
 zstd seekable-format seek table. Pipe mode is the same frames back to back (seek tables of finished
-shards may appear in between as skippable frames). See DESIGN.md §3.1.
+shards may appear in between as skippable frames). See docs/design.md §3.1.
 
 Every frame is decoded on its own with ``zstandard``'s ``decompressobj``, never with
 ``ZstdDecompressor().decompress()`` on a whole shard (that returns only the first frame). Files are cut into
@@ -25,6 +25,7 @@ from typing import BinaryIO, Iterator
 
 import zstandard
 
+from .checks import RecordTally, check_manifest
 from .errors import MLMBError
 from .record import Record, parse_record
 
@@ -293,6 +294,27 @@ def _iter_stream(f: BinaryIO, name: str) -> Iterator[Record]:
         index += 1
 
 
+def check_shard_file(path: Path, shard: dict, manifest_path: str, index: int) -> None:
+    """Check shard ``index`` of a manifest against its file: it exists, has the recorded size, and its seek table
+    holds the recorded records and raw bytes. The messages are those of ``mlmprep verify``."""
+    field = f"shards[{index}] ({shard['file']})"
+    if not path.is_file():
+        raise MLMBError(manifest_path, f"shards[{index}] lists {shard['file']}, which is missing; restore it or "
+                        "re-run the mlmprep command that wrote it")
+    size = path.stat().st_size
+    if "compressed_bytes" in shard and shard["compressed_bytes"] != size:
+        raise MLMBError(manifest_path, f"{field} compressed_bytes is {shard['compressed_bytes']}, the file has "
+                        f"{size} bytes; it was altered or the manifest was edited: re-run "
+                        "the mlmprep command that wrote it")
+    with open(path, "rb") as f:
+        table = _read_seek_table(f, str(path))
+    found = {"records": len(table.records), "raw_bytes": sum(e[2] for e in table.entries)}
+    for key, value in found.items():
+        if key in shard and shard[key] != value:
+            raise MLMBError(manifest_path, f"{field} {key} is {shard[key]}, but the shard's seek table says "
+                            f"{value}; the manifest was edited or the shard replaced: re-run the mlmprep "
+                            "command that wrote it")
+
 # ----------------------------------------------------------------------------------------------------
 # Directories
 
@@ -317,13 +339,17 @@ def load_manifest(directory) -> dict:
         raise MLMBError(str(path), "manifest is not a JSON object")
     fmt = manifest.get("format")
     if fmt not in KNOWN_FORMATS:
-        raise MLMBError(str(path), f"unknown format {fmt!r} (expected one of {', '.join(KNOWN_FORMATS)})")
+        raise MLMBError(str(path), f"format is {json.dumps(fmt)}, expected one of {', '.join(KNOWN_FORMATS)}: "
+                        "this is not a directory written by mlmprep tokenize or mlmprep mask (unknown format)")
     version = manifest.get("format_version")
     if type(version) is not int:
-        raise MLMBError(str(path), f"format_version {version!r} is not an integer")
-    if version > SUPPORTED_FORMAT_VERSION:
-        raise MLMBError(str(path), f"format_version {version} is newer than this reader supports "
-                        f"({SUPPORTED_FORMAT_VERSION}); update mlmprep_reader")
+        raise MLMBError(str(path), f"format_version is {json.dumps(version)}, expected {SUPPORTED_FORMAT_VERSION} "
+                        "(an integer); the manifest was edited: restore it or re-run the mlmprep command that "
+                        "wrote it")
+    if version != SUPPORTED_FORMAT_VERSION:
+        raise MLMBError(str(path), f"format_version is {version}, expected {SUPPORTED_FORMAT_VERSION} (the version "
+                        f"this reader reads); it was written by {manifest.get('tool', 'an unknown tool')}: read it "
+                        "with a matching mlmprep_reader, or re-run the mlmprep command that wrote it")
     shards = manifest.get("shards")
     if not isinstance(shards, list):
         raise MLMBError(str(path), "'shards' is missing or not a list")
@@ -334,6 +360,7 @@ def load_manifest(directory) -> dict:
         records = shard.get("records")
         if type(records) is not int or records < 0:
             raise MLMBError(str(path), f"shards[{k}] ({file}): 'records' must be a non-negative integer")
+    check_manifest(directory, manifest)
     return manifest
 
 
@@ -364,27 +391,15 @@ def _iter_directory(directory: Path, allow_incomplete: bool, verify_hashes: bool
             yield from _iter_shard_file(path)
         return
     manifest = load_manifest(directory)
-    manifest_path = str(directory / MANIFEST_NAME)
-    for shard in manifest["shards"]:
-        path = directory / shard["file"]
-        if not path.is_file():
-            raise MLMBError(manifest_path, f"shard {shard['file']} listed in the manifest is missing")
-        size = path.stat().st_size
-        if "compressed_bytes" in shard and shard["compressed_bytes"] != size:
-            raise MLMBError(str(path), f"file is {size} bytes but the manifest says "
-                            f"{shard['compressed_bytes']} (truncated or replaced?)")
-        with open(path, "rb") as f:
-            table = _read_seek_table(f, str(path))
-        n = len(table.records)
-        if n != shard["records"]:
-            raise MLMBError(str(path), f"seek table lists {n} records but the manifest says {shard['records']}")
-        raw_total = sum(e[2] for e in table.entries)
-        if "raw_bytes" in shard and shard["raw_bytes"] != raw_total:
-            raise MLMBError(str(path), f"seek table adds up to {raw_total} raw bytes but the manifest says "
-                            f"{shard['raw_bytes']}")
+    tally = RecordTally(directory, manifest)
+    for index, shard in enumerate(manifest["shards"]):
+        path = directory / shard["file"]  # its size, seek table and records were checked by load_manifest
         if verify_hashes and "sha256" in shard and _sha256(path) != shard["sha256"].lower():
             raise MLMBError(str(path), "sha256 does not match the manifest")
-        yield from _iter_shard_file(path)
+        for record in _iter_shard_file(path):
+            tally.add(record, index)
+            yield record
+    tally.finish()
 
 
 # ----------------------------------------------------------------------------------------------------

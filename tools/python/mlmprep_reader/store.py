@@ -1,4 +1,4 @@
-"""Tokenized stores written by ``mlmprep tokenize`` (DESIGN.md §3.3)."""
+"""Tokenized stores written by ``mlmprep tokenize`` (docs/design.md §3.3)."""
 
 from __future__ import annotations
 
@@ -63,12 +63,24 @@ def _documents(records) -> Iterator[tuple[np.ndarray, np.ndarray]]:
 
 
 def load_vocab(store_dir) -> list[str]:
-    """The store's ``vocab.txt`` as a list of tokens (index = id)."""
+    """The store's ``vocab.txt`` as a list of tokens (index = id).
+
+    When the directory has a manifest, the file is checked against it first (its sha256 and number of tokens).
+    """
     path = Path(store_dir) / "vocab.txt"
     if not path.is_file():
         raise MLMBError(str(store_dir), "no vocab.txt in the store")
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
+    if (Path(store_dir) / MANIFEST_NAME).is_file():
+        load_manifest(store_dir)
+    return read_vocab_file(path)
+
+
+def read_vocab_file(path) -> list[str]:
+    """A ``vocab.txt`` (one token per line, line k = id k) as a list of tokens."""
+    path = Path(path)
+    if not path.is_file():
+        raise MLMBError(str(path), "no such vocabulary file")
+    lines = path.read_text(encoding="utf-8").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return [line.rstrip("\r") for line in lines]

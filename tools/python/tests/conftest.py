@@ -1,15 +1,21 @@
-"""Shared test set-up: ``mlmprep_reader`` importable even when PYTHONPATH does not name tools/python, and the
-fixtures naming the CLI under test and the bert-base-uncased vocabulary (both set by tools/test.sh)."""
+"""Shared test set-up: the tests import the installed package (``pip install ./tools/python``; tools/setup.sh
+installs it editable into .venv), never tools/python through ``sys.path``; and the fixtures naming the CLI
+under test and the bert-base-uncased vocabulary (both set by tools/test.sh)."""
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-PYTHON_DIR = str(Path(__file__).resolve().parents[1])
-if PYTHON_DIR not in sys.path:
-    sys.path.insert(0, PYTHON_DIR)
+try:
+    import mlmprep_reader  # noqa: F401
+except ImportError as e:
+    raise pytest.UsageError(f"{e}: the tests need the package installed in this Python: run tools/setup.sh "
+                            "(it installs tools/python into .venv) or `pip install ./tools/python`") from None
+# test_install.py runs some of these tests in a new venv and names it here: the package must come from there.
+_EXPECTED = os.environ.get("MLMPREP_READER_EXPECTED_UNDER")
+if _EXPECTED and not Path(mlmprep_reader.__file__).resolve().is_relative_to(Path(_EXPECTED).resolve()):
+    raise pytest.UsageError(f"mlmprep_reader was imported from {mlmprep_reader.__file__}, not from {_EXPECTED}")
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,10 @@
 
 Batch files are written here with the reference libraries (``safetensors.numpy.save``, ``zstandard`` frames
 and a hand-built seek table, through the helpers of test_reader.py), so these tests pin the reader to the
-contract of DESIGN.md §3.2 independently of the Swift writer. When ``MLMPREP_BIN`` names the built CLI and
+contract of docs/design.md §3.2 independently of the Swift writer. When ``MLMPREP_BIN`` names the built CLI and
 it has the ``mask`` subcommand, the real pipeline ``tokenize | mask --stdout | python`` is checked too.
 
-Run: ``PYTHONPATH=tools/python python -m pytest tools/python/tests/test_batches.py``.
+Run: ``.venv/bin/python -m pytest tools/python/tests/test_batches.py``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import mlmprep_reader
 from mlmprep_reader import MLMBError, check_batch, iter_batches, iter_documents, read_batch
 from test_reader import write_directory, write_shard
 
-PYTHON_DIR = Path(__file__).resolve().parents[1]
 REPO = Path(__file__).resolve().parents[3]
-ENV = {**os.environ, "PYTHONPATH": str(PYTHON_DIR)}
+# Child Pythons import the installed package (tools/setup.sh), never a PYTHONPATH.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 TIMEOUT = 600
 
 PAD, UNK, CLS, SEP, MASK = 0, 100, 101, 102, 103
@@ -314,7 +314,8 @@ def test_split_checks_manifest(directory):
     manifest = json.loads((path / "manifest.json").read_text())
     manifest["shards"][1]["records"] += 1
     (path / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(MLMBError, match="seek table lists 4 records but the manifest says 5"):
+    with pytest.raises(MLMBError, match=r"shards\[1\] \(shard-00001.mlmb.zst\) records is 5, but the shard's seek "
+                       "table says 4"):
         for i in range(2):
             list(iter_batches(path, part=(i, 2), split="records"))
 

@@ -4,11 +4,11 @@ They run the Swift binary named by the environment variable ``MLMPREP_BIN`` (ski
 when it is unset; CI always sets it):
 
     swift build -c release
-    MLMPREP_BIN=$PWD/.build/release/mlmprep PYTHONPATH=tools/python python -m pytest tools/python/tests
+    MLMPREP_BIN=$PWD/.build/release/mlmprep .venv/bin/python -m pytest tools/python/tests
 
 The store is checked with independent code (struct + zstandard + ``safetensors.numpy.load``), not only
-through ``mlmprep_reader``. The reference for every id is ``BertWordPieceTokenizer(vocab)`` (DESIGN.md §4),
-applied the way DESIGN.md §2 reads plain text: lines split on ``\\n`` only, a ``\\r`` before it dropped,
+through ``mlmprep_reader``. The reference for every id is ``BertWordPieceTokenizer(vocab)`` (docs/design.md §4),
+applied the way docs/design.md §2 reads plain text: lines split on ``\\n`` only, a ``\\r`` before it dropped,
 invalid UTF-8 replaced by U+FFFD, a blank line ends a document, one sentence per line.
 """
 
@@ -154,7 +154,7 @@ def store_documents(store: Path) -> list[tuple[list[int], list[int]]]:
 
 
 def read_lines(path: Path) -> list[str]:
-    """Lines as DESIGN.md §2 defines them: split on \\n, a \\r before it dropped, bad UTF-8 replaced.
+    """Lines as docs/design.md §2 defines them: split on \\n, a \\r before it dropped, bad UTF-8 replaced.
     A final \\n ends the last line rather than starting an empty one."""
     data = path.read_bytes()
     lines = data.split(b"\n")

@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -273,7 +274,7 @@ def test_reference_compare_cli_detects_differences(tmp_path, bert_vocab):
     entry["sequences"] = 3
     digest = hashlib.sha256(Path(bert_vocab).read_bytes()).hexdigest()
     (store / "manifest.json").write_text(json.dumps({
-        "format": "mlmprep.tokens", "format_version": 1, "tokenizer": {"vocab_sha256": digest},
+        "format": "mlmprep.tokens", "format_version": 1, "tokenizer": {"vocab_sha256": digest, "vocab_size": len(vocab)},
         "counts": {"documents_written": 3, "tokens": len(ids), "records": 1}, "shards": [entry]}))
     tool = [sys.executable, str(REPO / "tools" / "pmi" / "reference_pmi.py"), str(store)]
     table = tmp_path / "t.zst"
@@ -596,10 +597,12 @@ def _count(mlmprep_bin, store, out, worker, *extra):
     return out
 
 
-def _failed_merge(mlmprep_bin, out, *parts_and_args):
+def _failed_merge(mlmprep_bin, out, *parts_and_args, says: str):
+    """A merge that must fail with exit 1 and one line naming the offending part and saying ``says`` (a regex)."""
     result = run(mlmprep_bin, "pmi", "merge", *parts_and_args, "-o", out, "--quiet", expect=1)
     message = result.stderr.decode().strip()
-    assert message, "a failed merge must say why"
+    assert len(message.splitlines()) == 1, message
+    assert re.fullmatch(rf"mlmprep: error: \S+: {says}", message), f"expected {says!r}, got {message!r}"
     assert not out.exists(), "a failed merge must not leave an output"
     return message
 
@@ -607,13 +610,18 @@ def _failed_merge(mlmprep_bin, out, *parts_and_args):
 def test_merge_with_a_missing_worker_part(mlmprep_bin, synthetic, tmp_path):
     store = synthetic["multi"]
     parts = [_count(mlmprep_bin, store, tmp_path / f"part1.{i}", f"{i}/3", "--max-n", "3") for i in range(3)]
-    _failed_merge(mlmprep_bin, tmp_path / "counts1", parts[0], parts[2], "--min-count", "2")
-    _failed_merge(mlmprep_bin, tmp_path / "counts1", parts[0], parts[1], parts[1], parts[2], "--min-count", "2")
+    _failed_merge(mlmprep_bin, tmp_path / "counts1", parts[0], parts[2], "--min-count", "2",
+                  says=r"the part of worker 1/3 in round 1 is missing; count it with `mlmprep pmi count STORE "
+                       r"--worker 1/3`")
+    _failed_merge(mlmprep_bin, tmp_path / "counts1", parts[0], parts[1], parts[1], parts[2], "--min-count", "2",
+                  says=rf"worker 1/3 is given twice \(also {re.escape(str(parts[1]))}\)")
     counts1 = tmp_path / "counts1"
     run(mlmprep_bin, "pmi", "merge", *parts, "-o", counts1, "--min-count", "2", "--quiet")
     # the same in a later round
     later = [_count(mlmprep_bin, store, tmp_path / f"part2.{i}", f"{i}/3", "--after", counts1) for i in range(3)]
-    _failed_merge(mlmprep_bin, tmp_path / "counts2", later[1], later[2], "--after", counts1)
+    _failed_merge(mlmprep_bin, tmp_path / "counts2", later[1], later[2], "--after", counts1,
+                  says=r"the part of worker 0/3 in round 2 is missing; count it with `mlmprep pmi count STORE "
+                       r"--worker 0/3 --after …`")
 
 
 def test_merge_refuses_parts_of_different_stores_or_settings(mlmprep_bin, synthetic, tmp_path):
@@ -623,8 +631,14 @@ def test_merge_refuses_parts_of_different_stores_or_settings(mlmprep_bin, synthe
     p1_sentence = _count(mlmprep_bin, a, tmp_path / "s.1", "1/2", "--max-n", "3", "--within", "sentence")
     p1_max_n = _count(mlmprep_bin, a, tmp_path / "m.1", "1/2", "--max-n", "4")
     p1_of_3 = _count(mlmprep_bin, a, tmp_path / "w.1", "1/3", "--max-n", "3")
-    for other in (p1_other_store, p1_sentence, p1_max_n, p1_of_3):
-        _failed_merge(mlmprep_bin, tmp_path / "counts1", p0, other, "--min-count", "2")
+    one_round = rf" in {re.escape(str(p0))}; merge the parts of one round only"
+    for other, says in ((p1_other_store, r"the store [0-9a-f]{12}… differs from [0-9a-f]{12}…"),
+                        (p1_sentence, r"the settings 3/sentence differs from 3/document"),
+                        (p1_max_n, r"the settings 4/document differs from 3/document"),
+                        (p1_of_3, r"the worker count 3 differs from 2")):
+        message = _failed_merge(mlmprep_bin, tmp_path / "counts1", p0, other, "--min-count", "2",
+                                says=says + one_round)
+        assert str(other) in message
 
 
 def test_merge_refuses_mixed_levels(mlmprep_bin, synthetic, tmp_path):
@@ -633,22 +647,31 @@ def test_merge_refuses_mixed_levels(mlmprep_bin, synthetic, tmp_path):
     counts1 = tmp_path / "counts1"
     run(mlmprep_bin, "pmi", "merge", *level1, "-o", counts1, "--min-count", "2", "--quiet")
     level2 = [_count(mlmprep_bin, store, tmp_path / f"part2.{i}", f"{i}/2", "--after", counts1) for i in range(2)]
-    _failed_merge(mlmprep_bin, tmp_path / "mixed", level1[0], level2[1], "--after", counts1)
-    _failed_merge(mlmprep_bin, tmp_path / "mixed", level2[0], level1[1], "--after", counts1)
-    _failed_merge(mlmprep_bin, tmp_path / "mixed", level2[0], level1[1], "--min-count", "2")
+    def other_round(mine, theirs, first):
+        return rf"round {mine} differs from {theirs} in {re.escape(str(first))}; merge the parts of one round only"
+    _failed_merge(mlmprep_bin, tmp_path / "mixed", level1[0], level2[1], "--after", counts1,
+                  says=other_round(2, 1, level1[0]))
+    _failed_merge(mlmprep_bin, tmp_path / "mixed", level2[0], level1[1], "--after", counts1,
+                  says=other_round(1, 2, level2[0]))
+    _failed_merge(mlmprep_bin, tmp_path / "mixed", level2[0], level1[1], "--min-count", "2",
+                  says=other_round(1, 2, level2[0]))
     # Parts counted after different merges (another --min-count in round 1) do not belong together, and parts
     # merged --after a count file other than the one they were counted with are refused.
     counts1b = tmp_path / "counts1b"
     run(mlmprep_bin, "pmi", "merge", *level1, "-o", counts1b, "--min-count", "3", "--quiet")
     other = _count(mlmprep_bin, store, tmp_path / "other2.1", "1/2", "--after", counts1b)
-    _failed_merge(mlmprep_bin, tmp_path / "mixed", level2[0], other, "--after", counts1)
-    _failed_merge(mlmprep_bin, tmp_path / "mixed", level2[0], other, "--after", counts1b)
-    _failed_merge(mlmprep_bin, tmp_path / "mixed", *level2, "--after", counts1b)
+    other_after = rf"the --after file +differs from the one in {re.escape(str(level2[0]))}; merge the parts of one round only"
+    _failed_merge(mlmprep_bin, tmp_path / "mixed", level2[0], other, "--after", counts1, says=other_after)
+    _failed_merge(mlmprep_bin, tmp_path / "mixed", level2[0], other, "--after", counts1b, says=other_after)
+    _failed_merge(mlmprep_bin, tmp_path / "mixed", *level2, "--after", counts1b,
+                  says=r"the parts were counted with another --after file than this one; give the same file")
     # counting round 3 needs the merged round-2 counts: a round-1 part or a finished table are not count files
     run(mlmprep_bin, "pmi", "merge", *level2, "-o", tmp_path / "counts2", "--after", counts1, "--quiet")
     bad = run(mlmprep_bin, "pmi", "count", store, "--worker", "0/2", "--after", level1[0], "-o", tmp_path / "x",
               "--quiet", expect=None)
-    assert bad.returncode in (1, 2) and bad.stderr.strip() and not (tmp_path / "x").exists(), bad
+    assert bad.returncode == 1 and not (tmp_path / "x").exists(), bad
+    assert bad.stderr.decode().strip() == (f"mlmprep: error: {level1[0]}: --after needs a count file written by "
+                                           "mlmprep pmi merge, not a part file"), bad.stderr
 
 
 def test_mask_refuses_a_table_of_another_vocab(mlmprep_bin, synthetic, corpora_stores, tmp_path):

@@ -2,7 +2,7 @@
 
 Records are made with ``safetensors.numpy.save`` and compressed one per frame with ``zstandard``; the seek
 table is built by hand, so these tests pin the container format independently of the Swift writer.
-Run: ``PYTHONPATH=tools/python python -m pytest tools/python/tests``.
+Run: ``.venv/bin/python -m pytest tools/python/tests`` (tools/setup.sh installs the package into .venv).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from safetensors.numpy import save as st_save
 import mlmprep_reader
 from mlmprep_reader import MLMBError, iter_documents, iter_records, load_manifest, read_record, seek_table
 
-PYTHON_DIR = Path(__file__).resolve().parents[1]
 HAVE_ZSTD_CLI = shutil.which("zstd") is not None
-ENV = {**os.environ, "PYTHONPATH": str(PYTHON_DIR)}
+# Child Pythons import the installed package (tools/setup.sh), never a PYTHONPATH.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 # ----------------------------------------------------------------------------------------------------
 # Writing MLMB the way the contract describes
@@ -79,19 +79,34 @@ def write_shard(path: Path, records: list[dict], metadata: list[dict] | None = N
     return raws, frames
 
 
+TEST_VOCAB = "".join(f"t{i}\n" for i in range(30522)).encode()  # ids of make_batch are below 30000
+
+
 def write_directory(directory: Path, shards: list[list[dict]], fmt: str = "mlmprep.batches") -> list[bytes]:
+    """Write shards and a manifest as mlmprep does: canonical shard names, counts and the vocabulary's digest."""
     directory.mkdir(parents=True, exist_ok=True)
     entries, all_raws = [], []
+    tokens = fmt == "mlmprep.tokens"
     for s, records in enumerate(shards):
         name = f"shard-{s:05d}.mlmb.zst"
         raws, _ = write_shard(directory / name, records)
         all_raws += raws
         data = (directory / name).read_bytes()
-        entries.append({"file": name, "records": len(records),
-                        "sequences": sum(next(iter(r.values())).shape[0] for r in records),
+        sequences = sum(len(r["doc_offsets"]) - 1 if tokens else r["input_ids"].shape[0] for r in records)
+        entries.append({"file": name, "records": len(records), "sequences": sequences,
                         "compressed_bytes": len(data), "raw_bytes": sum(map(len, raws)),
                         "sha256": hashlib.sha256(data).hexdigest()})
-    manifest = {"format": fmt, "format_version": 1, "tool": "mlmprep test", "shards": entries}
+    (directory / "vocab.txt").write_bytes(TEST_VOCAB)
+    vocab = {"vocab_sha256": hashlib.sha256(TEST_VOCAB).hexdigest(), "vocab_size": 30522}
+    records = [r for shard in shards for r in shard]
+    if tokens:
+        counts = {"documents_written": sum(e["sequences"] for e in entries), "records": len(records),
+                  "tokens": sum(len(r["ids"]) for r in records)}
+    else:
+        counts = {"batches": len(records), "sequences": sum(e["sequences"] for e in entries),
+                  "tokens": sum(int(np.count_nonzero(r["attention_mask"])) for r in records)}
+    manifest = {"format": fmt, "format_version": 1, "tool": "mlmprep test",
+                ("tokenizer" if tokens else "store"): vocab, "counts": counts, "shards": entries}
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return all_raws
 
@@ -284,16 +299,16 @@ def test_directory_multiple_shards(tmp_path):
         ["shard-00000.mlmb.zst"] * 3 + ["shard-00001.mlmb.zst"] + ["shard-00002.mlmb.zst"] * 4
 
 
-def test_directory_follows_manifest_order(tmp_path):
+def test_directory_refuses_a_reordered_shard_list(tmp_path):
     out = tmp_path / "out"
     shards = [[make_batch(1)], [make_batch(2)]]
     write_directory(out, shards)
     manifest = json.loads((out / "manifest.json").read_text())
     manifest["shards"].reverse()
     (out / "manifest.json").write_text(json.dumps(manifest))
-    records = list(iter_records(out))
-    assert_same(records[0], shards[1][0])
-    assert_same(records[1], shards[0][0])
+    with pytest.raises(MLMBError, match=r"shards\[0\] is shard-00001.mlmb.zst, expected shard-00000.mlmb.zst: "
+                       r"a shard is missing from the list \(or the list is out of order\)"):
+        list(iter_records(out))
 
 
 def test_missing_manifest_is_refused(tmp_path):
@@ -318,20 +333,21 @@ def test_manifest_mismatches(tmp_path):
         (out / "manifest.json").write_text(json.dumps(manifest))
 
     with_manifest(lambda m: m["shards"][0].update(records=3))
-    with pytest.raises(MLMBError, match="shard-00000.mlmb.zst.*3"):
+    with pytest.raises(MLMBError, match=r"shards\[0\] \(shard-00000.mlmb.zst\) records is 3, but the shard's seek "
+                       "table says 2"):
         list(iter_records(out))
     with_manifest(lambda m: m["shards"][0].update(sha256="0" * 64))
     list(iter_records(out))  # hashes only checked on request
     with pytest.raises(MLMBError, match="sha256"):
         list(iter_records(out, verify_hashes=True))
     with_manifest(lambda m: m.update(format_version=2))
-    with pytest.raises(MLMBError, match="format_version 2"):
+    with pytest.raises(MLMBError, match="format_version is 2, expected 1"):
         iter_records(out)
     with_manifest(lambda m: m.update(format="something.else"))
     with pytest.raises(MLMBError, match="unknown format"):
         iter_records(out)
-    with_manifest(lambda m: m["shards"].append({"file": "shard-00009.mlmb.zst", "records": 1}))
-    with pytest.raises(MLMBError, match="shard-00009.mlmb.zst.*missing"):
+    with_manifest(lambda m: m["shards"].append({"file": "shard-00001.mlmb.zst", "records": 1, "sequences": 4}))
+    with pytest.raises(MLMBError, match="shard-00001.mlmb.zst.*missing"):
         list(iter_records(out))
     with_manifest(lambda m: m["shards"][0].update(file="../escape.mlmb.zst"))
     with pytest.raises(MLMBError, match="plain file name"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,8 +23,8 @@ from mlmprep_reader.torch_dataset import batch_to_torch  # noqa: E402
 from test_batches import make_masked_batch  # noqa: E402
 from test_reader import write_directory, write_shard  # noqa: E402
 
-PYTHON_DIR = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(PYTHON_DIR)}
+# Child Pythons import the installed package (tools/setup.sh), never a PYTHONPATH.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 @pytest.fixture

@@ -30,35 +30,6 @@ struct PMICommand: ParsableCommand {
 
 /// Shared by the pmi subcommands: opening the store and printing the summary.
 enum PMICommandSupport {
-    static func openStore(_ directory: String) throws -> (source: StoreRecordSource, identity: StoreIdentity) {
-        let store = try TokenStore(directory: directory)
-        let source = try StoreRecordSource(store: store)
-        return (source, try source.identity())
-    }
-
-    /// Checks the output, opens the store and a temporary directory for spills (removed afterwards), and runs
-    /// `body` with the counting options.
-    static func counting<Result>(
-        store: String, output: String, overwrite: Bool, settings: PMISettings, memoryLimit: Int,
-        counting: PMICountingOptions, threads: Int, slice: WorkerSlice = .all,
-        _ body: (StoreRecordSource, StoreIdentity, CountingOptions) throws -> Result
-    ) throws -> Result {
-        try PMIOutput.check(output, overwrite: overwrite)
-        let (source, identity) = try openStore(store)
-        let temporary = try PMIOutput.temporaryDirectory(near: output, given: counting.tempDir)
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        var options = CountingOptions(
-            settings: settings, temporaryDirectory: temporary, vocabularySize: source.store.vocabulary.count)
-        options.slice = slice
-        options.threads = threads
-        options.memoryLimit = memoryLimit
-        return try body(source, identity, options)
-    }
-
-    static func vocabulary(of source: StoreRecordSource) -> PMIVocabulary {
-        PMIVocabulary(tokens: source.store.vocabulary.tokens, continuingPrefix: source.store.vocabulary.continuingPrefix)
-    }
-
     static func grouped(_ value: Int) -> String {
         let digits = String(value)
         var out = ""
@@ -94,7 +65,7 @@ enum PMICommandSupport {
         members.append(("seconds", .double(seconds)))
         let value = JSONValue.object(members)
         guard FileManager.default.createFile(atPath: path, contents: Data((value.prettyPrinted() + "\n").utf8)) else {
-            CommandErrors.fail("cannot write --stats-json \(path)")
+            throw CommandFailure.input("cannot write --stats-json \(path)")
         }
     }
 
@@ -111,8 +82,7 @@ struct PMIBuildCommand: ParsableCommand {
         abstract: "Count n-grams and write the PMI table (the default subcommand: `mlmprep pmi STORE -o TABLE`)."
     )
 
-    @Argument(help: ArgumentHelp("The tokenized store (from mlmprep tokenize).", valueName: "store"))
-    var store: String
+    @OptionGroup var storeArgument: StoreArgument
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The table file to write.", valueName: "table"))
     var output: String
@@ -138,24 +108,22 @@ struct PMIBuildCommand: ParsableCommand {
 
     func validate() throws {
         _ = try settings()
-        _ = try counting.memoryLimitBytes()
+        _ = try counting.memoryLimitBytes(threads: runOptions.resolvedThreads)
     }
 
     func run() throws {
         let settings = try settings()
-        let memoryLimit = try counting.memoryLimitBytes()
+        let memoryLimit = try counting.memoryLimitBytes(threads: runOptions.resolvedThreads)
         try CommandErrors.reporting {
             let started = Date()
             let quiet = runOptions.quiet
-            let (table, summary) = try PMICommandSupport.counting(
-                store: store, output: output, overwrite: overwrite, settings: settings, memoryLimit: memoryLimit,
-                counting: counting, threads: runOptions.resolvedThreads
-            ) { source, identity, options in
-                try PMIRounds.buildTable(
-                    source: source, identity: identity, vocabulary: PMICommandSupport.vocabulary(of: source),
-                    options: options, progress: { PMICommandSupport.note($0, quiet: quiet) })
-            }
-            try table.write(to: output)
+            try PathAliasing.check(
+                inputs: [NamedPath("the store", storeArgument.store)],
+                outputs: [NamedPath("-o", output)] + runOptions.statsOutput)
+            let job = PMIJob(settings: counting.jobSettings(
+                store: storeArgument.store, output: output, overwrite: overwrite, pmi: settings, memoryLimit: memoryLimit,
+                threads: runOptions.resolvedThreads))
+            let summary = try job.buildTable(progress: { PMICommandSupport.note($0, quiet: quiet) })
             let seconds = Date().timeIntervalSince(started)
             try PMICommandSupport.writeStats(summary, seconds: seconds, to: runOptions.statsJSON)
             PMICommandSupport.note(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLMCore
 import MLMPMI
 import MLMPipeline
 
@@ -11,12 +12,13 @@ struct PMICountCommand: ParsableCommand {
         discussion: """
             Without --after this is round 1 (words); with the count file of round k−1 (from pmi merge) it \
             counts the k-grams whose two (k−1)-grams are frequent. Worker I of N takes the store's records \
-            I, I+N, I+2N, …; --worker defaults to SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set.
+            I, I+N, I+2N, …. --worker defaults to a Slurm array task's place in its array (SLURM_ARRAY_TASK_ID \
+            through SLURM_ARRAY_TASK_MIN/_MAX/_STEP) or to a Kubernetes Indexed Job's JOB_COMPLETION_INDEX of \
+            MLMPREP_WORKER_COUNT.
             """
     )
 
-    @Argument(help: ArgumentHelp("The tokenized store (from mlmprep tokenize).", valueName: "store"))
-    var store: String
+    @OptionGroup var storeArgument: StoreArgument
 
     @Option(help: ArgumentHelp("This worker's slice, I/N with 0 ≤ I < N.", valueName: "I/N"))
     var worker: String?
@@ -34,20 +36,17 @@ struct PMICountCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func slice() throws -> WorkerSlice {
-        let environment = ProcessInfo.processInfo.environment
-        var text = worker
-        if text == nil, let index = environment["SLURM_ARRAY_TASK_ID"], let count = environment["SLURM_ARRAY_TASK_COUNT"] {
-            text = "\(index)/\(count)"
+        guard let resolved = try WorkerOption.resolve(worker) else {
+            throw ValidationError(
+                "give --worker I/N (or run as a Slurm array task, or as a Kubernetes Indexed Job's pod with "
+                    + "\(WorkerSlice.countVariable))")
         }
-        guard let text else {
-            throw ValidationError("give --worker I/N (or run as a Slurm array task)")
-        }
-        do { return try WorkerSlice(parsing: text) } catch { throw ValidationError(error.message) }
+        return resolved
     }
 
     func validate() throws {
         _ = try slice()
-        _ = try counting.memoryLimitBytes()
+        _ = try counting.memoryLimitBytes(threads: runOptions.resolvedThreads)
         if let maxN = counting.maxN, !(2...8).contains(maxN) {
             throw ValidationError("--max-n must be between 2 and 8, got \(maxN)")
         }
@@ -55,21 +54,21 @@ struct PMICountCommand: ParsableCommand {
 
     func run() throws {
         let slice = try slice()
-        let memoryLimit = try counting.memoryLimitBytes()
+        let memoryLimit = try counting.memoryLimitBytes(threads: runOptions.resolvedThreads)
         try CommandErrors.reporting {
             let started = Date()
             var settings = PMISettings()
             if let maxN = counting.maxN { settings.maximumLength = maxN }
             if let within = counting.within { settings.scope = within }
-            let (round, entries) = try PMICommandSupport.counting(
-                store: store, output: output, overwrite: overwrite, settings: settings, memoryLimit: memoryLimit,
-                counting: counting, threads: runOptions.resolvedThreads, slice: slice
-            ) { source, identity, options in
-                try PMIRounds.countPart(
-                    source: source, identity: identity, vocabulary: PMICommandSupport.vocabulary(of: source),
-                    options: options, after: after,
-                    explicitSettings: (counting.maxN != nil, counting.within != nil), output: output)
-            }
+            try PathAliasing.check(
+                inputs: [NamedPath("the store", storeArgument.store)] + (after.map { [NamedPath("--after", $0)] } ?? []),
+                outputs: [NamedPath("-o", output)] + runOptions.statsOutput)
+            var jobSettings = counting.jobSettings(
+                store: storeArgument.store, output: output, overwrite: overwrite, pmi: settings, memoryLimit: memoryLimit,
+                threads: runOptions.resolvedThreads)
+            jobSettings.slice = slice
+            let (round, entries) = try PMIJob(settings: jobSettings).countPart(
+                after: after, explicitSettings: (counting.maxN != nil, counting.within != nil))
             let seconds = Date().timeIntervalSince(started)
             if let path = runOptions.statsJSON {
                 var summary = PMIRunSummary()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLMPMI
+import MLMPipeline
 
 /// `mlmprep pmi merge`: sums the parts of one round into the next count file, or into the table.
 struct PMIMergeCommand: ParsableCommand {
@@ -50,7 +51,10 @@ struct PMIMergeCommand: ParsableCommand {
         given.score = selection.score
         try CommandErrors.reporting {
             let started = Date()
-            try PMIOutput.check(output, overwrite: overwrite)
+            try PathAliasing.check(
+                inputs: parts.map { NamedPath("the part", $0) } + (after.map { [NamedPath("--after", $0)] } ?? []),
+                outputs: [NamedPath("-o", output)] + (statsJSON.map { [NamedPath("--stats-json", $0)] } ?? []))
+            try PMIJob.checkOutput(output, overwrite: overwrite)
             let (round, wroteTable, summary) = try PMIRounds.merge(
                 parts: parts, after: after, given: given, output: output)
             let seconds = Date().timeIntervalSince(started)

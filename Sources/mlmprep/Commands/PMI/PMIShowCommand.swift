@@ -32,7 +32,7 @@ struct PMIShowCommand: ParsableCommand {
                 let number = value.doubleValue ?? Double(value.intValue ?? 0)
                 return number == number.rounded() ? String(Int(number)) : String(number)
             }
-            out.write(
+            try out.write(
                 "\(table): score \(header["score"]?.stringValue ?? "?"), n-grams of 2…\(header["max_n"]?.intValue ?? 0) "
                     + "words within a \(header["within"]?.stringValue ?? "?"), min count \(header["min_count"]?.intValue ?? 0), "
                     + "size \(header["size"]?.intValue ?? 0), mix \(mix.joined(separator: ",")), "
@@ -46,14 +46,14 @@ struct PMIShowCommand: ParsableCommand {
                 let entries = byLength[length] ?? []
                 let keptCount = length - 2 < kept.count ? kept[length - 2] : entries.count
                 let candidateCount = length - 1 < candidates.count ? candidates[length - 1] : 0
-                out.write("\n\(length)-grams: \(keptCount) kept of \(candidateCount) with count ≥ min count\n")
-                out.write("  rank       count      score  n-gram\n")
+                try out.write("\n\(length)-grams: \(keptCount) kept of \(candidateCount) with count ≥ min count\n")
+                try out.write("  rank       count      score  n-gram\n")
                 for (rank, entry) in entries.prefix(top).enumerated() {
-                    out.write(
+                    try out.write(
                         String(format: "%6d %11llu %10.4f  ", rank + 1, entry.count, entry.score) + entry.text + "\n")
                 }
             }
-            out.flush()
+            try out.flush()
         }
     }
 }

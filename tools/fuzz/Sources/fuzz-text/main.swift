@@ -5,7 +5,8 @@ import Foundation
 //
 // Checks, besides "no crash, no untyped error": the chunks are well formed; reading in reads of 1 to 13 bytes
 // gives exactly what one big read gives; the same text compressed with zstd reads back identically; the
-// counts add up after tokenizing (also with ICU sentences); every record written decodes and matches its counts.
+// counts add up after tokenizing (also with ICU sentences); every record written decodes and matches its counts;
+// the slices of 2 to 5 workers (--worker I/N), joined in worker order, read exactly what one reader reads.
 import FuzzSupport
 import MLMCore
 @testable import MLMPipeline
@@ -199,6 +200,47 @@ func checkRecord(_ frame: [UInt8], rawSize: Int, documents: Int) {
     }
 }
 
+/// What a read gives, without the line numbers (a slice that starts inside the file does not know them) and the
+/// warning about a file without documents (only a worker that reads the whole file can tell).
+struct SliceView: Equatable {
+    var bytes: [UInt8] = []
+    var sentenceEnds: [Int] = []
+    var sentenceOffsets: [Int] = []
+    var documents: [String] = []
+    var skipped: [String] = []
+    var counts = RunCounts()
+
+    mutating func append(_ result: ReadResult) {
+        let base = bytes.count
+        let sentenceBase = sentenceEnds.count
+        bytes += result.bytes
+        sentenceEnds += result.sentenceEnds.map { $0 + base }
+        sentenceOffsets += result.sentenceOffsets
+        documents += result.documents.map { "\($0.sentenceEnd + sentenceBase)@\($0.location.byteOffset)" }
+        skipped += result.skipped.filter { !$0.detail.contains("no documents") }
+            .map { "\($0.location.byteOffset) \($0.detail)" }
+        counts.merge(result.counts)
+    }
+}
+
+/// Reads every worker's slice of `path` and checks them, joined, against one reader's `whole` result.
+func checkSlices(_ path: String, _ options: ReaderOptions, whole: ReadResult, workers: Int) {
+    var expected = SliceView()
+    expected.append(whole)
+    var joined = SliceView()
+    for index in 0..<workers {
+        var sliced = options
+        sliced.worker = WorkerSlice(index: index, count: workers)
+        let part = read(path, sliced)
+        Fuzz.check(part.error == nil, "worker \(index)/\(workers) failed where one reader did not: \(String(describing: part.error))")
+        joined.append(part)
+    }
+    Fuzz.check(
+        joined == expected,
+        "\(workers) workers' slices differ from one read (\(options.boundary), max line \(options.maxLineBytes)): "
+            + "\(joined.counts) vs \(expected.counts)")
+}
+
 /// libFuzzer's entry point: one input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzText(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -234,7 +276,10 @@ public func fuzzText(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
             whole.error != nil || whole == split,
             "reads of \(smallRead) bytes differ from one read (\(options.boundary), max line \(options.maxLineBytes)): "
                 + "\(whole.counts) vs \(split.counts)")
-        if whole.error == nil { tokenize(whole, icu: options.maxLineBytes == 200) }
+        if whole.error == nil {
+            tokenize(whole, icu: options.maxLineBytes == 200)
+            checkSlices(scratch.path, pieces, whole: whole, workers: 2 + Int(input.last ?? 0) % 4)
+        }
         plain.append(whole)
     }
     // The same text as a .zst file must read identically (unless the input is zstd data itself).

@@ -1,3 +1,4 @@
+import MLMPMI
 import MLMMasking
 import MLMTokenizer
 
@@ -33,21 +34,6 @@ extension PMITable {
             ngrams.append(words)
         }
         return (WordNgramSetMatcher(ngrams: ngrams), dropped)
-    }
-
-    /// Checks that the table was counted with this vocabulary.
-    /// - Parameters:
-    ///   - sha256: The store's `vocab.txt` digest.
-    ///   - tablePath: The table file, for the message.
-    /// - Throws: ``PMIError`` (`mismatch`).
-    public func checkVocabulary(sha256: String, tablePath: String) throws(PMIError) {
-        guard let tableDigest = vocabularySHA256, tableDigest == sha256 else {
-            throw PMIError(
-                .mismatch,
-                "the PMI table was counted with another vocab.txt (sha256 \((vocabularySHA256 ?? "none").prefix(12))…) "
-                    + "than this store's (\(sha256.prefix(12))…); build the table from this store with mlmprep pmi",
-                path: tablePath)
-        }
     }
 
     /// WordPiece on one normalised word: the ids, or nil when the pieces do not spell the word.

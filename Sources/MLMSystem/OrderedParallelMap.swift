@@ -7,7 +7,7 @@ import Foundation
 /// writes does not depend on the number of threads. With one thread everything runs inline.
 ///
 /// Each worker thread builds its own state with `makeWorker` (encoders and compressors are not `Sendable`).
-final class OrderedParallelMap<Input: Sendable, Output: Sendable, Worker>: @unchecked Sendable {
+package final class OrderedParallelMap<Input: Sendable, Output: Sendable, Worker>: @unchecked Sendable {
     private let threads: Int
     private let maxInFlight: Int
     private let makeWorker: @Sendable () throws -> Worker
@@ -20,7 +20,7 @@ final class OrderedParallelMap<Input: Sendable, Output: Sendable, Worker>: @unch
     private var submitted = 0
     private var consumed = 0
     private var closed = false
-    private var started: [Thread] = []
+    private var started = false
     private var running = 0
     private var inlineWorker: Worker?
 
@@ -31,7 +31,7 @@ final class OrderedParallelMap<Input: Sendable, Output: Sendable, Worker>: @unch
     ///   - makeWorker: Builds one worker's state, on its thread.
     ///   - work: The function applied to each input.
     ///   - consume: Receives outputs in input order, on the caller's thread.
-    init(
+    package init(
         threads: Int,
         maxInFlight: Int,
         makeWorker: @escaping @Sendable () throws -> Worker,
@@ -48,7 +48,7 @@ final class OrderedParallelMap<Input: Sendable, Output: Sendable, Worker>: @unch
     /// Submits one input; may block until earlier outputs are consumed.
     /// - Parameter input: The next input.
     /// - Throws: The first error of a worker or of the consumer.
-    func submit(_ input: Input) throws {
+    package func submit(_ input: Input) throws {
         if threads == 1 {
             if inlineWorker == nil { inlineWorker = try makeWorker() }
             guard var worker = inlineWorker else { return }
@@ -68,23 +68,20 @@ final class OrderedParallelMap<Input: Sendable, Output: Sendable, Worker>: @unch
 
     /// Waits for every submitted input and consumes the remaining outputs.
     /// - Throws: The first error of a worker or of the consumer.
-    func finish() throws {
+    package func finish() throws {
         defer { stop() }
         if threads == 1 { return }
         try drain(waitingUntilInFlightBelow: 1)
     }
 
     private func startThreadsIfNeeded() {
-        guard started.isEmpty else { return }
+        guard !started else { return }
+        started = true
         for number in 0..<threads {
-            let thread = Thread { [self] in self.workerLoop() }
-            thread.name = "mlmprep-worker-\(number)"
-            thread.stackSize = 8 << 20
-            started.append(thread)
             condition.lock()
             running += 1
             condition.unlock()
-            thread.start()
+            WorkerThread.start(number: number) { [self] in self.workerLoop() }
         }
     }
 

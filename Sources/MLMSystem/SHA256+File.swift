@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import MLMCore
 
 extension SHA256 {
     /// Hashes a whole file, reading it in 1 MiB pieces.
@@ -12,18 +13,16 @@ extension SHA256 {
     /// ```
     /// - Parameter path: The file.
     /// - Returns: The file's size in bytes and its digest.
-    /// - Throws: ``ShardError`` (`io`) naming the file.
+    /// - Throws: ``SystemError`` naming the file.
     /// - Complexity: O(n) in the file's size; memory is one buffer.
-    public static func hashFile(_ path: String) throws(ShardError) -> (size: Int, digest: Digest) {
-        let fd = try POSIX.open(path, flags: O_RDONLY)
-        defer { _ = try? POSIX.close(fd, path: path) }
+    public static func hashFile(_ path: String) throws(SystemError) -> (size: Int, digest: Digest) {
+        let fd = try FileDescriptor.open(path, O_RDONLY)
+        defer { try? fd.close(path: path) }
         var hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var size = 0
         while true {
-            let count = try buffer.withUnsafeMutableBytesThrowing { raw throws(ShardError) in
-                try POSIX.read(fd, into: raw, path: path)
-            }
+            let count = try buffer.withUnsafeMutableBytesThrowing { raw throws(SystemError) in try fd.read(into: raw, path: path) }
             if count == 0 { break }
             size += count
             buffer.withUnsafeBytes { raw in hasher.update(UnsafeRawBufferPointer(rebasing: raw[0..<count])) }

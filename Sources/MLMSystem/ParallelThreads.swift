@@ -4,7 +4,7 @@ import Foundation
 ///
 /// With one thread the closure runs on the caller's thread. The first error thrown by any thread is rethrown
 /// after all have finished.
-enum ParallelThreads {
+package enum ParallelThreads {
     private final class Results<T>: @unchecked Sendable {
         let lock = NSLock()
         var values: [T?]
@@ -12,13 +12,13 @@ enum ParallelThreads {
         init(count: Int) { values = Array(repeating: nil, count: count) }
     }
 
-    static func run<T>(count: Int, _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
+    package static func run<T>(count: Int, _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
         if count <= 1 { return [try body(0)] }
         let results = Results<T>(count: count)
         let group = DispatchGroup()
         for index in 0..<count {
             group.enter()
-            let thread = Thread {
+            WorkerThread.start(number: index) {
                 defer { group.leave() }
                 do {
                     let value = try body(index)
@@ -31,8 +31,6 @@ enum ParallelThreads {
                     results.lock.unlock()
                 }
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
         group.wait()
         if let error = results.error { throw error }

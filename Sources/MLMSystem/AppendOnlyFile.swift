@@ -17,27 +17,25 @@
 public final class AppendOnlyFile {
     /// The file's path.
     public let path: String
-    private var fd: Int32
+    private let fd: FileDescriptor
     private var failed = false
 
     /// Opens `path` for appending, creating it when it does not exist.
-    /// - Parameter path: The file.
-    /// - Throws: ``ShardError`` (`io`) naming the file.
-    public init(path: String) throws(ShardError) {
+    /// - Throws: ``SystemError`` naming the file.
+    public init(path: String) throws(SystemError) {
         self.path = path
-        self.fd = try POSIX.open(path, flags: O_WRONLY | O_CREAT | O_APPEND)
+        self.fd = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_APPEND)
     }
 
-    deinit { _ = try? POSIX.close(fd, path: path) }
+    deinit { try? fd.close(path: path) }
 
     /// Appends `bytes` at the end of the file and flushes them to the device.
-    /// - Parameter bytes: The bytes.
-    /// - Throws: ``ShardError`` (`io`) naming the file (for example when the disk is full).
-    public func append(_ bytes: [UInt8]) throws(ShardError) {
+    /// - Throws: ``SystemError`` naming the file (for example when the disk is full).
+    public func append(_ bytes: [UInt8]) throws(SystemError) {
         precondition(!failed, "AppendOnlyFile.append called after a failed append")
         do {
-            try POSIX.writeAll(fd, bytes, path: path)
-            try POSIX.fsync(fd, path: path)
+            try fd.writeAll(bytes, path: path)
+            try fd.sync(path: path)
         } catch {
             failed = true
             throw error
