@@ -56,7 +56,7 @@ let package = Package(
             name: "MLMPipeline",
             dependencies: [
                 "MLMCore", "MLMSystem", "MLMZstd", "MLMUnicode", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking",
-                "MLMMasking", "MLMPMI", "MLMVocab", "MLMFormats",
+                "MLMMasking", "MLMPMI", "MLMVocab", "MLMFormats", "MLMOrder",
             ],
             swiftSettings: checkedSettings
         ),
@@ -66,7 +66,7 @@ let package = Package(
             name: "mlmprep",
             dependencies: [
                 "MLMPipeline", "MLMCore", "MLMSystem", "MLMReaders", "MLMTokenizer", "MLMShards", "MLMPacking", "MLMMasking",
-                "MLMPMI", "MLMVocab", "MLMFormats", "CMemory",
+                "MLMPMI", "MLMVocab", "MLMFormats", "MLMOrder", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: checkedSettings

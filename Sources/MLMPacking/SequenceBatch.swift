@@ -27,6 +27,8 @@ public struct SequenceBatch: Hashable, Sendable {
     public internal(set) var count: Int = 0
     /// The global index of row 0 among all sequences of the run (masking keys its random draws by sequence index).
     public internal(set) var firstSequenceIndex: Int = 0
+    /// The sequence index of each row when the rows are not consecutive sequences (a shuffled batch); else empty.
+    public internal(set) var rowSequenceIndices: [Int] = []
     /// `[count × L]` token ids, padded with ``padID``.
     public var tokens: [UInt32] = []
     /// `[count × L]` ``TokenFlags`` bits.
@@ -67,9 +69,11 @@ public struct SequenceBatch: Hashable, Sendable {
 
     /// The global sequence index of a row.
     /// - Parameter row: A row in `0..<count`.
-    /// - Returns: ``firstSequenceIndex`` `+ row`.
+    /// - Returns: ``firstSequenceIndex`` `+ row`, or the row's entry of ``rowSequenceIndices`` when set.
     @inlinable
-    public func sequenceIndex(ofRow row: Int) -> Int { firstSequenceIndex + row }
+    public func sequenceIndex(ofRow row: Int) -> Int {
+        rowSequenceIndices.isEmpty ? firstSequenceIndex + row : rowSequenceIndices[row]
+    }
 
     /// Empties the batch for the rows that follow `firstSequenceIndex`, keeping the storage when it is not shared.
     /// - Parameter firstSequenceIndex: The global index of the next row to be appended.
@@ -81,6 +85,7 @@ public struct SequenceBatch: Hashable, Sendable {
         tokenTypes.removeAll(keepingCapacity: true)
         lengths.removeAll(keepingCapacity: true)
         pairLabels.removeAll(keepingCapacity: true)
+        rowSequenceIndices.removeAll(keepingCapacity: true)
         reserveRows()
     }
 

@@ -79,6 +79,7 @@ enum BatchManifest {
             ("epochs", .int(settings.epochs)),
             ("masking", maskingObject),
             ("packing", packingObject),
+            ("order", orderObject(result.order)),
             ("settings", .object(settings.recordedSettings)),
             ("fields", .object(fields)),
             ("counts", counts),

@@ -37,8 +37,8 @@ struct BatchMasker {
         self.idsU16 = idsU16
     }
 
-    /// Masks every sequence of a batch and encodes one record per copy.
-    func process(_ batch: SequenceBatch) throws -> MaskedBatch {
+    /// Masks every sequence of a batch and encodes one record per copy, with `metadata` in its header.
+    func process(_ batch: SequenceBatch, metadata: [String: String]? = nil) throws -> MaskedBatch {
         var result = MaskedBatch()
         let length = batch.sequenceLength
         let rows = batch.count
@@ -86,7 +86,7 @@ struct BatchMasker {
                     try Tensor(name: "token_type_ids", shape: shape, values: Array(batch.tokenTypes.prefix(rows * length))))
                 tensors.append(try Tensor(name: task.labelName, shape: [rows], values: Array(batch.pairLabels.prefix(rows))))
             }
-            let record = SafetensorsRecord.encode(tensors)
+            let record = SafetensorsRecord.encode(tensors, metadata: metadata)
             result.frames.append(
                 MaskedBatch.Frame(bytes: try compressor.compressFrame(record), rawSize: record.count, sequences: rows))
         }

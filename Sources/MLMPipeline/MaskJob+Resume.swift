@@ -138,6 +138,10 @@ extension MaskJob {
             // Anything the named entries miss (a setting added later) still stops a mismatched resume.
             ("every masking and packing setting", .string("\(masking) \(packing)")),
         ]
+        if let order = settings.order {
+            entries += [("--shuffle", .string(order.shuffle.rawValue)), ("--rank", .string(order.rank.description)),
+                        ("--start-step", .int(order.startStep)), ("--tail", .string(order.tail.rawValue))]
+        }
         if let table = settings.pmiTable {
             // The table's bytes, not just its path, shape the units.
             let digest = (try? SHA256.hashFile(table).digest.hexDigest) ?? "unreadable"

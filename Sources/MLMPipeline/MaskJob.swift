@@ -50,6 +50,8 @@ public struct MaskJobSettings: Sendable {
     public var recordedSettings: [(String, JSONValue)] = []
     /// The PMI table for `--strategy pmi` (from `mlmprep pmi`; counted with the store's vocabulary).
     public var pmiTable: String?
+    /// The training order (shuffle, rank, start step, tail); nil streams corpus order as packed.
+    public var order: MaskOrderSettings?
 
     /// Creates settings.
     public init(store: String, destination: BatchDestination, packing: PackingSettings, masking: MaskingSettings) {
@@ -84,6 +86,8 @@ public struct MaskJobResult: Sendable {
     public var resumedShards = 0
     /// `resume` found the run already finished: nothing was written, the counts are the manifest's.
     public var alreadyFinished = false
+    /// The training order's figures (ordered runs only).
+    public var order: MaskOrderSummary?
 }
 
 /// Packs a tokenized store into sequences, masks them and writes batches (docs/design.md §3.2, §4).
@@ -100,6 +104,8 @@ public struct MaskJob {
     public var progress: ((MaskJobResult) throws -> Void)?
     /// Called with one-line notes about the output directory (a damaged shard to write again, for example).
     public var notice: ((String) -> Void)?
+    /// Called once before the first batch of an ordered run with its figures (steps, tail, memory).
+    public var orderReport: ((MaskOrderSummary) -> Void)?
 
     /// Creates a job.
     public init(settings: MaskJobSettings) { self.settings = settings }

@@ -15,15 +15,15 @@ final class MaskRun {
     /// What has been written so far.
     var result = MaskJobResult()
     /// Documents packed in the current pass (reported when a pipe closes early).
-    private(set) var documentsSoFar = 0
+    var documentsSoFar = 0
     /// Batches before `resumeBatch` are in journaled shards and are not masked again.
-    private var resumeBatch = 0
+    var resumeBatch = 0
     /// Frames (copies) of batch `resumeBatch` already in journaled shards.
     private var resumeFrame = 0
     /// Batches packed so far, over all passes.
-    private var submitted = 0
+    var submitted = 0
     /// Batches whose frames were handed to the output, over all passes.
-    private var consumed = 0
+    var consumed = 0
 
     /// Starts a run, continuing the counts of an interrupted one from the output's journal.
     init(job: MaskJob, inputs: MaskInputs, output: MaskOutput) throws {
@@ -43,7 +43,11 @@ final class MaskRun {
     /// Writes every pass, then finishes the output.
     func writePasses() throws {
         let settings = job.settings
-        for pass in 0..<settings.epochs { try writePass(epoch: settings.epoch + UInt64(pass)) }
+        if let order = settings.order {
+            try writeOrderedPasses(order)
+        } else {
+            for pass in 0..<settings.epochs { try writePass(epoch: settings.epoch + UInt64(pass)) }
+        }
         try output.finish { MaskProgress(batch: submitted, frame: 0, result: result).json }
     }
 
@@ -82,7 +86,7 @@ final class MaskRun {
     }
 
     /// Feeds every document of the store to the packer, in store order.
-    private func pack(into packer: inout SequencePacker, emit: (SequenceBatch) throws -> Void) throws {
+    func pack(into packer: inout SequencePacker, emit: (SequenceBatch) throws -> Void) throws {
         try inputs.store.forEachRecord { record in
             try record.ids.withUnsafeBufferPointer { ids in
                 try record.flags.withUnsafeBufferPointer { flags in
@@ -108,7 +112,7 @@ final class MaskRun {
     }
 
     /// Takes one masked batch, in order, and appends its frames.
-    private func consume(_ masked: MaskedBatch) throws {
+    func consume(_ masked: MaskedBatch) throws {
         let index = consumed
         consumed += 1
         for (copy, frame) in masked.frames.enumerated() {

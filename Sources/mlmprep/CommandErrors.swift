@@ -1,4 +1,5 @@
 import ArgumentParser
+import MLMOrder
 import MLMPMI
 import MLMPipeline
 import MLMReaders
@@ -43,6 +44,9 @@ enum CommandErrors {
             throw CommandFailure.usage("\(error)")
         } catch let error as PMIError where error.code == .invalidSetting {
             // A setting that could only be checked once the files were read is still bad usage: exit 2.
+            throw CommandFailure.usage("\(error)")
+        } catch let error as OrderError {
+            // A training-order setting that does not fit the run (a step past its end) is bad usage: exit 2.
             throw CommandFailure.usage("\(error)")
         } catch let error as ExitCode {
             throw error

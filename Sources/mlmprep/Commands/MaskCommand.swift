@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MLMCore
 import MLMMasking
+import MLMOrder
 import MLMPacking
 import MLMPipeline
 import MLMShards
@@ -130,6 +131,8 @@ struct MaskCommand: ParsableCommand {
     @Flag(help: "Drop a last batch smaller than --batch-size.")
     var dropLast = false
 
+    @OptionGroup(title: "Training order") var order: OrderOptions
+
     @OptionGroup var runOptions: RunOptions
 
     @OptionGroup var formatOptions: MaskFormatOptions
@@ -166,6 +169,7 @@ struct MaskCommand: ParsableCommand {
             throw ValidationError("--short-seq-prob must be in [0, 1], got \(shortSeqProb)")
         }
         _ = try maskingSettings()
+        _ = try order.settings(dropLast: dropLast)
         do {
             try packingSettings().validate()
         } catch {
@@ -244,6 +248,7 @@ struct MaskCommand: ParsableCommand {
             outputOptions.apply(to: &settings)
             settings.compressionLevel = formatOptions.recordLevel(outputOptions.level)
             settings.pmiTable = pmi
+            settings.order = try order.settings(dropLast: dropLast)
             // --resume is how the run is continued, not a setting of it: the manifest of a resumed run must be the
             // uninterrupted run's.
             let command = CommandLine.arguments.dropFirst().filter { $0 != "--resume" }
@@ -257,6 +262,7 @@ struct MaskCommand: ParsableCommand {
             let quiet = runOptions.quiet
             job.progress = { display.updateMask($0) }
             job.notice = { if !quiet { Diagnostics.line("mlmprep: note: \($0)") } }
+            job.orderReport = { if !quiet { Diagnostics.line("mask: \($0.line)") } }
             let result = try job.run()
             display.finish()
             if let path = runOptions.statsJSON { try StatsFile.write(result, to: path) }

@@ -392,7 +392,8 @@ def test_mask_stdout_into_python(tmp_path, mlmprep_mask_bin):
     assert tok.returncode == 0, tok.stderr.decode()
     out = tmp_path / "batches.npz"
     mask = subprocess.Popen([mlmprep_mask_bin, "mask", str(store), "--seq-len", "64", "--batch-size", "8",
-                             "--rate", "0.4", "--stdout"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             "--rate", "0.4", "--shuffle", "none", "--stdout"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
     reader = subprocess.run([sys.executable, "-c", READER, str(out)], stdin=mask.stdout, capture_output=True,
                             env=ENV, timeout=TIMEOUT)
     mask.stdout.close()

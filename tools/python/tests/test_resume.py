@@ -295,6 +295,19 @@ def test_mask_resume_with_changed_settings_is_refused(mask_case):
     assert tree(case.out) == before
 
 
+@pytest.mark.parametrize("change, flag", [(["--shuffle", "none"], "--shuffle"), (["--rank", "1/2"], "--rank"),
+                                          (["--tail", "drop"], "--tail"), (["--start-step", "1"], "--start-step")])
+def test_mask_resume_with_a_changed_training_order_is_refused(mask_case, change, flag):
+    case = mask_case
+    case.interrupt_after(2)
+    before = tree(case.out)
+    result = subprocess.run([*map(str, case.args), *change, "--resume"], capture_output=True, timeout=600)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr
+    assert flag in stderr and "--overwrite" in stderr, stderr
+    assert tree(case.out) == before
+
+
 @pytest.mark.parametrize("case_name", CASES)
 def test_a_damaged_complete_shard_is_written_again(case_name, request):
     """Documented choice (README, Reliability): a journaled shard that no longer matches its size and sha256 is
