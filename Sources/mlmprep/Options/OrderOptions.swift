@@ -3,12 +3,12 @@ import Foundation
 import MLMOrder
 import MLMPipeline
 
-/// `mlmprep mask`'s training-order options: shuffled epochs, ranks, resume at a step, the tail (DESIGN.md §4).
+/// `mlmprep mask`'s training-order options: shuffled epochs, ranks, resume at a step, the tail (docs/design.md §4, docs/training-order.md).
 struct OrderOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "global: each epoch a keyed permutation of all packed sequences (hash of --seed and the epoch); "
-            + "none: corpus order.", valueName: "none|global"))
-    var shuffle: ShuffleMode = .global
+            + "none: corpus order (the default for now; see README, Training order).", valueName: "none|global"))
+    var shuffle: ShuffleMode = .none
 
     @Option(help: ArgumentHelp(
         "Write rank r's rows [r·B, (r+1)·B) of every step of R × B sequences (default: RANK/WORLD_SIZE when both "

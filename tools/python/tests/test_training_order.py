@@ -35,6 +35,10 @@ def store(mlmprep_bin, tmp_path_factory) -> Path:
 
 
 def run(mlmprep_bin, store, *args, expect=0, env=None) -> subprocess.CompletedProcess:
+    # These tests are about the shuffled order: ask for it unless a test names the order itself (the CLI's default
+    # is corpus order for now).
+    if "--shuffle" not in map(str, args):
+        args = ("--shuffle", "global", *args)
     result = subprocess.run([mlmprep_bin, "mask", str(store), "--seq-len", str(SEQ), *map(str, args)],
                             capture_output=True, timeout=300, env=env or ENV)
     assert result.returncode == expect, result.stderr.decode()
