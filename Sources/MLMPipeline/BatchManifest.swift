@@ -35,6 +35,7 @@ enum BatchManifest {
             ("span_min", .int(masking.spanMin)),
             ("span_max", .int(masking.spanMax)),
             ("max_predictions", masking.maxPredictions.map { .int($0) } ?? .null),
+            ("budget", .string(masking.budget.rawValue)),
             ("with_replacement", .bool(masking.withReplacement)),
             ("copies_per_sequence", .int(masking.copies)),
         ])

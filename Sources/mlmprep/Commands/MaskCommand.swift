@@ -31,6 +31,13 @@ struct MaskCommand: ParsableCommand {
 
             A preset sets every parameter of a published recipe; flags given explicitly override it \
             (wherever they stand on the command line).
+
+            Budgets (--budget): unbiased (the default, above); google (--preset bert, bert-wwm): \
+            min(--max-predictions, max(1, round(rate·n))) with n all real tokens ([CLS] and both [SEP] \
+            included, rounding half to even), units walked in a random order, one that would overshoot \
+            skipped (Google's create_masked_lm_predictions); electra (--preset electra): max(1, \
+            min(--max-predictions, round(n·rate))) positions drawn with replacement, repeats collapsing \
+            (ELECTRA's pretrain_helpers.mask). Other presets use the unbiased budget.
             """
     )
 
@@ -82,6 +89,12 @@ struct MaskCommand: ParsableCommand {
         parsing: .unconditional,
         help: ArgumentHelp("At most this many predicted tokens per sequence.", valueName: "n"))
     var maxPredictions: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Budget rule: unbiased (default), google (bert, bert-wwm) or electra (electra; token units).",
+            valueName: "unbiased|google|electra"))
+    var budget: MaskingBudget?
 
     @Option(
         parsing: .unconditional,
@@ -203,6 +216,7 @@ struct MaskCommand: ParsableCommand {
         if let replacePer { settings.replacePer = replacePer }
         if let randomFrom { settings.randomFrom = randomFrom }
         if let maxPredictions { settings.maxPredictions = maxPredictions }
+        if let budget { settings.budget = budget }
         if let spanP { settings.spanP = spanP }
         if let spanMin { settings.spanMin = spanMin }
         if let spanMax { settings.spanMax = spanMax }
@@ -282,6 +296,7 @@ struct MaskCommand: ParsableCommand {
 
 extension MaskingPreset: ExpressibleByArgument {}
 extension MaskingStrategy: ExpressibleByArgument {}
+extension MaskingBudget: ExpressibleByArgument {}
 extension ReplacementGranularity: ExpressibleByArgument {}
 extension RandomReplacementSource: ExpressibleByArgument {}
 extension PackingMode: ExpressibleByArgument {}
