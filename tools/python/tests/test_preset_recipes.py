@@ -120,8 +120,13 @@ def test_bert_presets_match_google(mlmprep_bin, stores, vocab, tmp_path, preset,
     google = np.array(g_counts).reshape(2, len(rows))  # one row per seed of Google's generator
     assert_same_distribution(counts, google.ravel(), f"{preset} predictions per sequence")
     assert_same_mean(counts / lengths, (google / lengths).ravel(), f"{preset} predicted share of n")
-    # Never zero predictions where there is a candidate (Google: max(1, …)).
-    assert (counts[candidates > 0] >= 1).all()
+    if whole_word:
+        # A word longer than the whole budget is skipped, by Google too: zeros happen, equally often.
+        assert_same_proportion(int((counts == 0).sum()), len(rows), int((google == 0).sum()), google.size,
+                               f"{preset} sequences without a prediction")
+    else:
+        # Never zero predictions where there is a candidate (Google: max(1, …)).
+        assert (counts[candidates > 0] >= 1).all()
     short = lengths <= 40
     if store_name == "tiny":
         assert short.sum() > 1000
@@ -141,7 +146,7 @@ def test_electra_preset_matches_electra(mlmprep_bin, stores, vocab, tmp_path, st
     mask_id = words.index("[MASK]")
     specials = [words.index("[CLS]"), words.index("[SEP]")]
     rows = []
-    for seed in (1, 2, 3):
+    for seed in range(1, 6):
         extra = ["--pack", pack] if pack else []
         rows += sequences(mlmprep_bin, stores[store_name], tmp_path / f"s{seed}", "--preset", "electra",
                           "--seed", seed, *extra)
