@@ -18,8 +18,10 @@ enum BatchManifest {
             ("labels", .object([("dtype", "I32"), ("shape", ["batch", .int(length)]), ("ignore_index", -100)])),
             ("attention_mask", .object([("dtype", "U8"), ("shape", ["batch", .int(length)])])),
         ]
-        if packing.mode == .pair {
+        if packing.mode == .pair || packing.mode == .electra {
             fields.append(("token_type_ids", .object([("dtype", "U8"), ("shape", ["batch", .int(length)])])))
+        }
+        if packing.mode == .pair {
             fields.append((packing.pairTask.labelName, .object([("dtype", "I32"), ("shape", ["batch"])])))
         }
         let statistics = result.statistics

@@ -113,7 +113,7 @@ struct MaskCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Sequences per batch (record).", valueName: "B"))
     var batchSize = 256
 
-    @Option(help: ArgumentHelp("Packing: full (across documents), doc, pair (A/B segments), single (one document per sequence).", valueName: "mode"))
+    @Option(help: ArgumentHelp("Packing: full (across documents), doc, pair (A/B segments), single (one document per sequence), electra (ELECTRA's examples).", valueName: "mode"))
     var pack: PackingMode?
 
     @Option(
