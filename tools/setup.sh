@@ -23,6 +23,9 @@ if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' >
     need+=(python3-venv)
 fi
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
+# Chinese text for the --cjk-words tests (2 MB), and a C compiler for their ICU check.
+[ -f /usr/share/games/fortunes/chinese ] || need+=(fortunes-zh)
+command -v cc >/dev/null 2>&1 || need+=(gcc)
 if [ ${#need[@]} -gt 0 ]; then
     say "installing ${need[*]} with apt-get"
     sudo=""

@@ -13,8 +13,10 @@ import MLMCore
 ///    (the first candidate after a special token or at the start begins a unit even without the flag);
 ///    `.pmi` the matcher's n-grams (longest first, equal-length overlaps resolved at random, no special token
 ///    inside) and every other word alone; `.span` see 5.
-/// 3. **Budget** b = ⌊R·N + u⌋, u uniform in [0, 1), R = max(P, C), then b = min(b, `maxPredictions`).
-///    So E[b] = R·N exactly (without a binding cap).
+/// 3. **Budget** (``MaskingBudget/unbiased``, the default) b = ⌊R·N + u⌋, u uniform in [0, 1), R = max(P, C),
+///    then b = min(b, `maxPredictions`). So E[b] = R·N exactly (without a binding cap). ``MaskingBudget/google``:
+///    b = min(`maxPredictions`, max(1, round-half-even(R·n))) with n all real tokens, and the walk of 4 skips a
+///    unit that would overshoot and goes on (Google's `create_masked_lm_predictions`); no spans.
 /// 4. **Selection** (token, word, pmi): the units in a random order (Fisher–Yates); a unit that fits the
 ///    remaining budget is taken; the first that does not fit is taken with probability remaining/length and
 ///    selection stops. Units are never split; E[selected tokens] = R·N. `maxPredictions` is a hard cap: that
@@ -32,11 +34,11 @@ import MLMCore
 ///    each selected unit gets a part j uniform in 0..<k from the same draws in every copy; copy j replaces
 ///    and predicts only the units of part j, the rest stays unchanged and unlabelled; the k copies' labels are
 ///    disjoint and together cover the selection.
-/// 8. **ELECTRA** (`withReplacement`): c = max(1, min(`maxPredictions`, round-half-even(n·P))) with n all
+/// 8. **ELECTRA** (`budget: .electra`): c = max(1, min(`maxPredictions`, round-half-even(n·P))) with n all
 ///    real tokens (ELECTRA's `input_mask` sum, specials included); c positions are drawn uniformly with
-///    replacement among the candidates; repeats collapse; each distinct position is replaced per 6 with one
-///    draw (ELECTRA draws 85/15 per sample, so a repeated position there is `[MASK]` if any of its samples
-///    chose `[MASK]`). No candidates, no draws.
+///    replacement among the candidates, each with its own replacement draw per 6; repeats collapse into one
+///    prediction, which is `[MASK]` if any of its samples chose `[MASK]` (as ELECTRA's `scatter_update`), else
+///    its first sample's choice. No candidates, no draws. (``MaskingBudget/electra``.)
 ///
 /// Outputs: `inputIDs` = the corrupted ids, `labels` = the original id at predicted positions and −100
 /// elsewhere; every element is written. Special tokens are never changed or labelled.
@@ -170,35 +172,37 @@ public final class Masker {
             scratch: scratch
         )
         let rate = settings.selectionRate
-        let cap = settings.maxPredictions
-        let limit = cap ?? Int.max
         let candidates: Int
         switch settings.strategy {
-        case .token:
-            candidates = pass.buildTokenUnits()
-            if settings.withReplacement {
-                let draws = candidates > 0 ? Self.electraDraws(realTokens: count, rate: rate, cap: cap) : 0
-                pass.selectWithReplacement(draws: draws)
-            } else {
-                pass.selectShuffled(budget: pass.budget(candidates: candidates, rate: rate, cap: cap), limit: limit)
-            }
-        case .word:
-            candidates = pass.buildWordUnits()
-            pass.selectShuffled(budget: pass.budget(candidates: candidates, rate: rate, cap: cap), limit: limit)
+        case .token: candidates = pass.buildTokenUnits()
+        case .word: candidates = pass.buildWordUnits()
         case .pmi:
             candidates = pass.buildWords()
             if let matcher { pass.buildPMIUnits(matcher: matcher) }
-            pass.selectShuffled(budget: pass.budget(candidates: candidates, rate: rate, cap: cap), limit: limit)
-        case .span:
-            candidates = pass.buildWords()
-            pass.selectSpans(
-                lengths: spanLengths,
-                budget: pass.budget(candidates: candidates, rate: rate, cap: cap),
-                limit: limit
-            )
+        case .span: candidates = pass.buildWords()
         }
+        select(&pass, candidates: candidates, realTokens: count, rate: rate)
         pass.statistics.candidates = candidates
         return pass.statistics
+    }
+
+    /// Selects the units of a pass under the budget rule (contract points 3–5 and 8).
+    private func select(_ pass: inout MaskingPass, candidates: Int, realTokens: Int, rate: Double) {
+        let cap = settings.maxPredictions
+        switch settings.budget {
+        case .electra:
+            let draws = candidates > 0 ? Self.electraDraws(realTokens: realTokens, rate: rate, cap: cap) : 0
+            pass.selectWithReplacement(draws: draws)
+        case .google:
+            pass.selectGoogle(budget: MaskingBudget.googleCount(realTokens: realTokens, rate: rate, cap: cap))
+        case .unbiased:
+            let budget = pass.budget(candidates: candidates, rate: rate, cap: cap)
+            if settings.strategy == .span {
+                pass.selectSpans(lengths: spanLengths, budget: budget, limit: cap ?? Int.max)
+            } else {
+                pass.selectShuffled(budget: budget, limit: cap ?? Int.max)
+            }
+        }
     }
 
     /// ELECTRA's number of draws: max(1, min(cap, round-half-even(realTokens · rate))), as

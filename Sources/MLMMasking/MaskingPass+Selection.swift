@@ -98,18 +98,4 @@ extension MaskingPass {
         }
         return true
     }
-
-    /// ELECTRA: `draws` positions drawn uniformly with replacement among the token units; a position drawn
-    /// again is skipped (duplicates collapse, so fewer tokens may be selected).
-    mutating func selectWithReplacement(draws: Int) {
-        let count = unitCount
-        guard count > 0 else { return }
-        marks.update(repeating: 0, count: tokens.count)
-        for _ in 0..<draws {
-            let start = Int(units[random.below(count)].start)
-            guard marks[start] == 0 else { continue }
-            marks[start] = 1
-            apply(start: start, end: start + 1, spanWords: 0)
-        }
-    }
 }

@@ -73,16 +73,18 @@ struct MaskingPass {
     /// Draw order (the same for every copy): part (only with several copies); one replacement value for the
     /// unit (per-unit rule); then per token: a replacement value (per-token rule), a random id (if random),
     /// a prediction coin (only when C > P).
+    /// A `given` action (ELECTRA's per-sample draws) replaces the unit's and the tokens' replacement draws.
     @inline(__always)
-    mutating func apply(start: Int, end: Int, spanWords: Int) {
+    mutating func apply(start: Int, end: Int, spanWords: Int, given: ReplacementAction? = nil) {
         var part = 0
         if plan.parts > 1 { part = random.below(plan.parts) }
         let applies = part == copy
-        var action = ReplacementAction.keep
-        if !plan.perToken { action = plan.action(random.uniform()) }
+        var action = given ?? .keep
+        let perToken = plan.perToken && given == nil
+        if !plan.perToken, given == nil { action = plan.action(random.uniform()) }
         if applies { statistics.selectedUnits += 1 }
         for position in start..<end {
-            if plan.perToken { action = plan.action(random.uniform()) }
+            if perToken { action = plan.action(random.uniform()) }
             let original = Int32(bitPattern: tokens[position])
             var replacement = original
             switch action {
@@ -115,7 +117,7 @@ struct MaskingPass {
                     spanWords: spanWords,
                     taken: true,
                     part: part,
-                    action: plan.perToken ? nil : action
+                    action: perToken ? nil : action
                 )
             )
         }

@@ -13,7 +13,8 @@
 /// let settings = MaskingPreset.spanbert.settings(sequenceLength: 512, seed: 1)
 /// ```
 public enum MaskingPreset: String, CaseIterable, Hashable, Sendable {
-    /// 0.15, tokens, 80-10-10 per token, uniform random ids, at most ⌈20·L/128⌉ predictions.
+    /// 0.15, tokens, 80-10-10 per token, uniform random ids, Google's budget
+    /// min(⌈20·L/128⌉, max(1, round(0.15·n))) and candidate walk (``MaskingBudget/google``).
     case bert
     /// As `bert` with whole words as units (the 80-10-10 draw stays per token, as in Google's code).
     case bertWWM = "bert-wwm"
@@ -25,7 +26,8 @@ public enum MaskingPreset: String, CaseIterable, Hashable, Sendable {
     case pmi
     /// 0.40, tokens, always `[MASK]` (Wettig et al. 2022).
     case efficientMLM = "efficient-mlm"
-    /// 0.15, tokens drawn with replacement, 85% `[MASK]` / 15% unchanged, at most ⌊(0.15+0.005)·L⌋ draws.
+    /// 0.15, ELECTRA's budget max(1, min(⌊(0.15+0.005)·L⌋, round(n·0.15))) positions drawn with replacement
+    /// (``MaskingBudget/electra``), 85% `[MASK]` / 15% unchanged.
     case electra
 
     /// The preset's masking settings for sequences of `sequenceLength` tokens.
@@ -47,6 +49,7 @@ public enum MaskingPreset: String, CaseIterable, Hashable, Sendable {
         case .bert, .bertWWM:
             settings.strategy = self == .bert ? .token : .word
             settings.replacePer = .token
+            settings.budget = .google
             // max_predictions_per_seq = 20 at length 128, scaled with the length.
             settings.maxPredictions = max(1, (20 * sequenceLength + 127) / 128)
         case .roberta:
@@ -64,7 +67,7 @@ public enum MaskingPreset: String, CaseIterable, Hashable, Sendable {
             settings.corruptRate = rate ?? 0.4
             settings.replace = .maskOnly
         case .electra:
-            settings.withReplacement = true
+            settings.budget = .electra
             settings.replace = .electra
             // ELECTRA: max_predictions_per_seq = int((mask_prob + 0.005) * max_seq_length).
             settings.maxPredictions = max(1, Int((settings.predictRate + 0.005) * Double(sequenceLength)))

@@ -3,7 +3,7 @@ extension MaskingSettings {
     ///
     /// Rates must lie in (0, 1); the replacement probabilities in [0, 1], summing to 1 within 1e-9;
     /// `spanP` in (0, 1]; 1 ≤ `spanMin` ≤ `spanMax` ≤ ``maximumSpanWords``; `maxPredictions` ≥ 1;
-    /// `withReplacement` needs the token strategy and equal rates.
+    /// `--budget electra` needs the token strategy and equal rates; `--budget google` a unit walk (not spans).
     /// - Throws: A ``MaskingError`` with code `invalidSetting` whose one-line message names the flag,
     ///   e.g. "--rate must be in (0, 1), got 1.5".
     public func validate() throws(MaskingError) {
@@ -39,15 +39,18 @@ extension MaskingSettings {
         if let maxPredictions, maxPredictions < 1 {
             throw MaskingError(.invalidSetting, "--max-predictions must be at least 1, got \(maxPredictions)")
         }
+        if budget == .google, strategy == .span {
+            throw MaskingError(.invalidSetting, "--budget google needs --strategy token, word or pmi, got span")
+        }
         if withReplacement {
             if strategy != .token {
                 throw MaskingError(
                     .invalidSetting,
-                    "--with-replacement needs --strategy token, got \(strategy.rawValue)"
+                    "--budget electra needs --strategy token, got \(strategy.rawValue)"
                 )
             }
             if predictRate != corruptRate {
-                throw MaskingError(.invalidSetting, "--with-replacement needs --predict-rate equal to --corrupt-rate")
+                throw MaskingError(.invalidSetting, "--budget electra needs --predict-rate equal to --corrupt-rate")
             }
         }
     }

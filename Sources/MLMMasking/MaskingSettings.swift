@@ -36,9 +36,8 @@ public struct MaskingSettings: Hashable, Sendable {
     public var spanMax: Int
     /// At most this many tokens are selected (so predicted) per sequence (`--max-predictions`).
     public var maxPredictions: Int?
-    /// ELECTRA's rule: draw a fixed number of positions uniformly *with* replacement among the candidates;
-    /// duplicates collapse, so fewer tokens are predicted (`--with-replacement`; token strategy only).
-    public var withReplacement: Bool
+    /// The budget rule (`--budget`): the unbiased default, Google BERT's, or ELECTRA's draws with replacement.
+    public var budget: MaskingBudget
     /// The run's seed (`--seed`).
     public var seed: UInt64
     /// The epoch (`--epoch`): each epoch gives a fresh, reproducible masking.
@@ -60,7 +59,7 @@ public struct MaskingSettings: Hashable, Sendable {
     ///   - spanMin: The shortest span, in words.
     ///   - spanMax: The longest span, in words.
     ///   - maxPredictions: A cap on selected tokens per sequence.
-    ///   - withReplacement: ELECTRA's sampling with replacement.
+    ///   - budget: The budget rule.
     ///   - seed: The run's seed.
     ///   - epoch: The epoch.
     public init(
@@ -75,7 +74,7 @@ public struct MaskingSettings: Hashable, Sendable {
         spanMin: Int = 1,
         spanMax: Int = 10,
         maxPredictions: Int? = nil,
-        withReplacement: Bool = false,
+        budget: MaskingBudget = .unbiased,
         seed: UInt64 = 0,
         epoch: UInt64 = 0
     ) {
@@ -89,7 +88,7 @@ public struct MaskingSettings: Hashable, Sendable {
         self.spanMin = spanMin
         self.spanMax = spanMax
         self.maxPredictions = maxPredictions
-        self.withReplacement = withReplacement
+        self.budget = budget
         self.seed = seed
         self.epoch = epoch
     }
@@ -101,6 +100,13 @@ public struct MaskingSettings: Hashable, Sendable {
         let ratio = (predictRate / corruptRate * (1 - 1e-9)).rounded(.up)
         // A tiny corruption rate (1e-300) gives a ratio past Int.max: saturate, so that the memory check refuses it.
         return ratio < 1e15 ? max(2, Int(ratio)) : 1_000_000_000_000_000
+    }
+
+    /// ELECTRA's rule: a fixed number of positions drawn uniformly *with* replacement among the candidates;
+    /// duplicates collapse, so fewer tokens are predicted (``MaskingBudget/electra``; token strategy only).
+    public var withReplacement: Bool {
+        get { budget == .electra }
+        set { budget = newValue ? .electra : (budget == .electra ? .unbiased : budget) }
     }
 
     /// The rate units are selected at: the larger of the two rates.

@@ -38,6 +38,10 @@ public struct PackingCounts: Hashable, Sendable {
     public var randomNextTokens = 0
     /// Pair mode, SOP: one-segment chunks split inside the segment to form A and B.
     public var segmentsSplitForOrder = 0
+    /// ELECTRA mode: examples made of one segment (the 10% draw).
+    public var singleSegmentExamples = 0
+    /// ELECTRA mode: examples after which the next target was drawn short (`randint(5, L)`, the 5% draw).
+    public var shortTargets = 0
     /// Pair mode, SOP: one-token chunks left out because they cannot form a pair.
     public var chunksDropped = 0
 

@@ -72,7 +72,7 @@ public struct PackingSettings: Hashable, Sendable {
     }
 
     /// The shortest `L` the mode accepts: 3 for `[CLS] x [SEP]`, 5 for `[CLS] a [SEP] b [SEP]`.
-    public var minimumSequenceLength: Int { mode == .pair ? 5 : 3 }
+    public var minimumSequenceLength: Int { mode == .pair || mode == .electra ? 5 : 3 }
 
     /// Checks every setting.
     /// - Throws: ``PackingError`` with a one-line message naming the flag and the smallest accepted value.

@@ -64,14 +64,14 @@ extension SequenceBatch {
         finishRow(length: length)
     }
 
-    private mutating func appendSpecial(_ id: UInt32, flag: UInt8, type: UInt8) {
+    mutating func appendSpecial(_ id: UInt32, flag: UInt8, type: UInt8) {
         tokens.append(id)
         flags.append(flag)
         tokenTypes.append(type)
     }
 
     /// Pads the row to `L` and counts it.
-    private mutating func finishRow(length: Int) {
+    mutating func finishRow(length: Int) {
         let padding = sequenceLength - length
         tokens.append(repeating: padID, count: padding)
         flags.append(repeating: TokenFlags.padding.rawValue, count: padding)

@@ -41,6 +41,8 @@ public struct SequenceBatch: Hashable, Sendable {
     public var pairLabels: [Int32] = []
     /// The padding id.
     public let padID: UInt32
+    /// Whether ``tokenTypes`` is output (`token_type_ids`): pair and ELECTRA packing.
+    public let hasSegments: Bool
 
     /// Creates an empty batch with room for `capacity` rows.
     /// - Parameters:
@@ -48,7 +50,11 @@ public struct SequenceBatch: Hashable, Sendable {
     ///   - capacity: `B`.
     ///   - padID: The padding id.
     ///   - pairTask: The pair label kind, or `nil`.
-    public init(sequenceLength: Int, capacity: Int, padID: UInt32, pairTask: PairTask? = nil) {
+    ///   - hasSegments: Whether token types are output without a pair task (ELECTRA).
+    public init(
+        sequenceLength: Int, capacity: Int, padID: UInt32, pairTask: PairTask? = nil, hasSegments: Bool = false
+    ) {
+        self.hasSegments = hasSegments || pairTask != nil
         self.sequenceLength = sequenceLength
         self.capacity = capacity
         self.padID = padID

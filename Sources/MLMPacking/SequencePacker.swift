@@ -47,6 +47,8 @@ public struct SequencePacker: Sendable {
     var pool: DocumentPool
     /// The index the next document gets.
     var nextDocumentIndex = 0
+    /// ELECTRA mode: the next target length and segment B's scratch.
+    var electra: ElectraBuilderState
 
     /// Creates a packer.
     /// - Parameter settings: The packing settings.
@@ -57,8 +59,9 @@ public struct SequencePacker: Sendable {
         let pairTask = settings.mode == .pair ? settings.pairTask : nil
         batch = SequenceBatch(
             sequenceLength: settings.sequenceLength, capacity: settings.batchSize, padID: settings.padID,
-            pairTask: pairTask)
+            pairTask: pairTask, hasSegments: settings.mode == .electra)
         pool = DocumentPool(capacity: settings.randomDocumentPool)
+        electra = ElectraBuilderState(sequenceLength: settings.sequenceLength)
         bodyIDs.reserveCapacity(settings.sequenceLength)
         bodyFlags.reserveCapacity(settings.sequenceLength)
     }
@@ -98,6 +101,7 @@ public struct SequencePacker: Sendable {
         case .full, .doc: try packSentences(ids: ids, flags: flags, emit: emit)
         case .single: try packWindows(ids: ids, flags: flags, emit: emit)
         case .pair: try packPairs(index: index, ids: ids, flags: flags, emit: emit)
+        case .electra: try packElectra(index: index, ids: ids, flags: flags, emit: emit)
         }
     }
 

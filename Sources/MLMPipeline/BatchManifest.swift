@@ -18,8 +18,10 @@ enum BatchManifest {
             ("labels", .object([("dtype", "I32"), ("shape", ["batch", .int(length)]), ("ignore_index", -100)])),
             ("attention_mask", .object([("dtype", "U8"), ("shape", ["batch", .int(length)])])),
         ]
-        if packing.mode == .pair {
+        if packing.mode == .pair || packing.mode == .electra {
             fields.append(("token_type_ids", .object([("dtype", "U8"), ("shape", ["batch", .int(length)])])))
+        }
+        if packing.mode == .pair {
             fields.append((packing.pairTask.labelName, .object([("dtype", "I32"), ("shape", ["batch"])])))
         }
         let statistics = result.statistics
@@ -35,6 +37,7 @@ enum BatchManifest {
             ("span_min", .int(masking.spanMin)),
             ("span_max", .int(masking.spanMax)),
             ("max_predictions", masking.maxPredictions.map { .int($0) } ?? .null),
+            ("budget", .string(masking.budget.rawValue)),
             ("with_replacement", .bool(masking.withReplacement)),
             ("copies_per_sequence", .int(masking.copies)),
         ])

@@ -81,9 +81,11 @@ struct BatchMasker {
             }
             tensors.append(try Tensor(name: "labels", shape: shape, values: labels))
             tensors.append(try Tensor(name: "attention_mask", shape: shape, values: attention))
-            if let task = batch.pairTask {
+            if batch.hasSegments {
                 tensors.append(
                     try Tensor(name: "token_type_ids", shape: shape, values: Array(batch.tokenTypes.prefix(rows * length))))
+            }
+            if let task = batch.pairTask {
                 tensors.append(try Tensor(name: task.labelName, shape: [rows], values: Array(batch.pairLabels.prefix(rows))))
             }
             let record = SafetensorsRecord.encode(tensors, metadata: metadata)

@@ -33,6 +33,7 @@ struct ChunkTokenizer {
     private let encoder: BertEncoder
     private let compressor: ZstdCompressor
     private let breaker: SentenceBreaker?
+    private let grouper: CJKWordGrouper?
     private let idType: TensorDType
     private let invalidUTF8: InvalidUTF8Policy
     private let cleanText: Bool
@@ -40,11 +41,13 @@ struct ChunkTokenizer {
     /// Creates a worker.
     init(
         vocabulary: Vocabulary, tables: BertCharacterTables, tokenizer: TokenizerSettings, idType: TensorDType,
-        invalidUTF8: InvalidUTF8Policy, sentences: SentenceSource, compressionLevel: Int32
+        invalidUTF8: InvalidUTF8Policy, sentences: SentenceSource, cjkWords: CJKWordSource = .char,
+        compressionLevel: Int32
     ) throws {
         encoder = BertEncoder(vocabulary: vocabulary, tables: tables, settings: tokenizer)
         compressor = try ZstdCompressor(level: compressionLevel)
         breaker = sentences == .icu ? try SentenceBreaker() : nil
+        grouper = cjkWords == .icu ? try CJKWordGrouper() : nil
         self.idType = idType
         self.invalidUTF8 = invalidUTF8
         self.cleanText = tokenizer.normalizer.cleanText
@@ -77,8 +80,10 @@ struct ChunkTokenizer {
                     var pieceStart = 0
                     for pieceEnd in pieces {
                         let before = encoder.ids.count
-                        let report = encoder.encode(
-                            UnsafeBufferPointer(rebasing: text[pieceStart..<pieceEnd]), sentenceStart: true)
+                        let piece = UnsafeBufferPointer(rebasing: text[pieceStart..<pieceEnd])
+                        let report =
+                            try grouper?.encode(piece, with: encoder, sentenceStart: true)
+                            ?? encoder.encode(piece, sentenceStart: true)
                         if encoder.ids.count > before { sentenceCount += 1 }
                         if report.invalidSequences > 0 {
                             invalid += report.invalidSequences

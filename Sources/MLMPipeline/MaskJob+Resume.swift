@@ -121,7 +121,7 @@ extension MaskJob {
             ("--span-min", .int(masking.spanMin)),
             ("--span-max", .int(masking.spanMax)),
             ("--max-predictions", masking.maxPredictions.map { .int($0) } ?? .null),
-            ("sampling with replacement", .bool(masking.withReplacement)),
+            ("--budget", .string(masking.budget.rawValue)),
             ("--seed", .string(String(masking.seed))),
             ("--epoch", .string(String(settings.epoch))),
             ("--epochs", .int(settings.epochs)),

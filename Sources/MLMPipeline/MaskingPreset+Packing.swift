@@ -7,7 +7,8 @@ extension MaskingPreset {
         switch self {
         case .bert, .bertWWM: return .pair
         case .spanbert: return .doc
-        case .roberta, .pmi, .efficientMLM, .electra: return .full
+        case .electra: return .electra
+        case .roberta, .pmi, .efficientMLM: return .full
         }
     }
 

@@ -33,6 +33,7 @@ enum StoreManifest {
             ("field", .string(reader.field)),
             ("doc_boundary", .string(reader.boundary.rawValue)),
             ("sentences", .string(settings.sentences.rawValue)),
+            ("cjk_words", .string(settings.cjkWords.rawValue)),
             ("invalid_utf8", .string(settings.invalidUTF8.rawValue)),
             ("max_line_bytes", .int(reader.maxLineBytes)),
             ("max_document_bytes", .int(reader.maxDocumentBytes)),

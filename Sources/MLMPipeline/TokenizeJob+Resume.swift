@@ -79,6 +79,7 @@ extension TokenizeJob {
             ("the longest document without a blank line", .int(reader.maxDocumentBytes)),
             ("--chunk-bytes", .int(reader.targetChunkBytes)),
             ("--sentences", .string(self.settings.sentences.rawValue)),
+            ("--cjk-words", .string(self.settings.cjkWords.rawValue)),
             ("--invalid-utf8", .string(self.settings.invalidUTF8.rawValue)),
             ("--level", .int(Int(self.settings.compressionLevel))),
             ("--max-shard-bytes", .int(self.settings.maxShardBytes)),

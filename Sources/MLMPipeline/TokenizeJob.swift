@@ -23,6 +23,8 @@ public struct TokenizeJobSettings: Sendable {
     public var invalidUTF8 = InvalidUTF8Policy.replace
     /// Where sentence boundaries come from.
     public var sentences = SentenceSource.lines
+    /// What a word is in CJK ideograph runs (`--cjk-words`).
+    public var cjkWords = CJKWordSource.char
     /// Replace an existing store.
     public var overwrite = false
     /// Continue an interrupted run in `output` (or start one); see ``RunJournal``.

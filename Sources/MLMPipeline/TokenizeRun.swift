@@ -56,7 +56,7 @@ final class TokenizeRun {
             makeWorker: {
                 try ChunkTokenizer(
                     vocabulary: vocabulary, tables: tables, tokenizer: tokenizer, idType: idType,
-                    invalidUTF8: settings.invalidUTF8, sentences: settings.sentences,
+                    invalidUTF8: settings.invalidUTF8, sentences: settings.sentences, cjkWords: settings.cjkWords,
                     compressionLevel: settings.compressionLevel)
             },
             work: { worker, chunk in try worker.process(chunk) },

@@ -145,6 +145,9 @@ public final class BertEncoder {
         public var invalidSequences = 0
         /// The byte offset of the first invalid sequence, if any.
         public var firstInvalidOffset: Int?
+
+        /// An empty report.
+        public init() {}
     }
 
     /// Encodes one piece of text (a sentence), appending to ``ids`` and ``flags``.

@@ -9,8 +9,7 @@ import CICUShim
 /// Complexity: O(n) in the text length.
 public final class SentenceBreaker {
     private let iterator: OpaquePointer
-    private var utf16: [UInt16] = []
-    private var byteOffsets: [Int] = []
+    private var utf16 = UTF16Text()
 
     /// Opens an iterator.
     /// - Parameter locale: An ICU locale name; the root locale's rules suit most languages.
@@ -32,31 +31,9 @@ public final class SentenceBreaker {
     /// - Throws: ``ICUError`` when ICU fails.
     public func sentenceEnds(_ text: UnsafeBufferPointer<UInt8>) throws(ICUError) -> [Int] {
         guard !text.isEmpty else { return [] }
-        utf16.removeAll(keepingCapacity: true)
-        byteOffsets.removeAll(keepingCapacity: true)
-        var index = 0
-        while index < text.count {
-            let start = index
-            var decoder = UTF8()
-            var iterator = text[index...].makeIterator()
-            var consumed = 0
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                consumed = scalar.utf8.count
-                for unit in scalar.utf16 {
-                    utf16.append(unit)
-                    byteOffsets.append(start)
-                }
-            default:
-                consumed = 1
-                utf16.append(0xFFFD)
-                byteOffsets.append(start)
-            }
-            index += consumed
-        }
-        byteOffsets.append(text.count)
+        utf16.convert(text)
         var status: Int32 = 0
-        utf16.withUnsafeBufferPointer { units in
+        utf16.units.withUnsafeBufferPointer { units in
             cicu_break_iterator_set_text(iterator, units.baseAddress, Int32(units.count), &status)
         }
         if cicu_is_failure(status) != 0 { throw ICUError(status, doing: "setting text for sentence breaking") }
@@ -65,7 +42,7 @@ public final class SentenceBreaker {
         while true {
             let boundary = cicu_break_iterator_next(iterator)
             if boundary < 0 { break }
-            ends.append(byteOffsets[Int(boundary)])
+            ends.append(utf16.byteOffsets[Int(boundary)])
         }
         if ends.last != text.count { ends.append(text.count) }
         return ends

@@ -64,12 +64,12 @@ import Testing
         ),
         BadCase(settings: MaskingSettings(maxPredictions: 0), message: "--max-predictions must be at least 1, got 0"),
         BadCase(
-            settings: MaskingSettings(strategy: .word, withReplacement: true),
-            message: "--with-replacement needs --strategy token, got word"
+            settings: MaskingSettings(strategy: .word, budget: .electra),
+            message: "--budget electra needs --strategy token, got word"
         ),
         BadCase(
-            settings: MaskingSettings(predictRate: 0.2, corruptRate: 0.3, withReplacement: true),
-            message: "--with-replacement needs --predict-rate equal to --corrupt-rate"
+            settings: MaskingSettings(predictRate: 0.2, corruptRate: 0.3, budget: .electra),
+            message: "--budget electra needs --predict-rate equal to --corrupt-rate"
         ),
     ]
 

@@ -32,6 +32,13 @@ struct MaskCommand: ParsableCommand {
 
             A preset sets every parameter of a published recipe; flags given explicitly override it \
             (wherever they stand on the command line).
+
+            Budgets (--budget): unbiased (the default, above); google (--preset bert, bert-wwm): \
+            min(--max-predictions, max(1, round(rate·n))) with n all real tokens ([CLS] and both [SEP] \
+            included, rounding half to even), units walked in a random order, one that would overshoot \
+            skipped (Google's create_masked_lm_predictions); electra (--preset electra): max(1, \
+            min(--max-predictions, round(n·rate))) positions drawn with replacement, repeats collapsing \
+            (ELECTRA's pretrain_helpers.mask). Other presets use the unbiased budget.
             """
     )
 
@@ -85,6 +92,12 @@ struct MaskCommand: ParsableCommand {
     var maxPredictions: Int?
 
     @Option(
+        help: ArgumentHelp(
+            "Budget rule: unbiased (default), google (bert, bert-wwm) or electra (electra; token units).",
+            valueName: "unbiased|google|electra"))
+    var budget: MaskingBudget?
+
+    @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Geometric parameter of span lengths (in words).", valueName: "p"))
     var spanP: Double?
@@ -101,7 +114,7 @@ struct MaskCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Sequences per batch (record).", valueName: "B"))
     var batchSize = 256
 
-    @Option(help: ArgumentHelp("Packing: full (across documents), doc, pair (A/B segments), single (one document per sequence).", valueName: "mode"))
+    @Option(help: ArgumentHelp("Packing: full (across documents), doc, pair (A/B segments), single (one document per sequence), electra (ELECTRA's examples).", valueName: "mode"))
     var pack: PackingMode?
 
     @Option(
@@ -207,6 +220,7 @@ struct MaskCommand: ParsableCommand {
         if let replacePer { settings.replacePer = replacePer }
         if let randomFrom { settings.randomFrom = randomFrom }
         if let maxPredictions { settings.maxPredictions = maxPredictions }
+        if let budget { settings.budget = budget }
         if let spanP { settings.spanP = spanP }
         if let spanMin { settings.spanMin = spanMin }
         if let spanMax { settings.spanMax = spanMax }
@@ -288,6 +302,7 @@ struct MaskCommand: ParsableCommand {
 
 extension MaskingPreset: ExpressibleByArgument {}
 extension MaskingStrategy: ExpressibleByArgument {}
+extension MaskingBudget: ExpressibleByArgument {}
 extension ReplacementGranularity: ExpressibleByArgument {}
 extension RandomReplacementSource: ExpressibleByArgument {}
 extension PackingMode: ExpressibleByArgument {}

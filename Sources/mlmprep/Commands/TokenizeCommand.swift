@@ -29,6 +29,12 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Sentence boundaries: input lines, or ICU's sentence break iterator.", valueName: "lines|icu"))
     var sentences: SentenceSource = .lines
 
+    @Option(
+        help: ArgumentHelp(
+            "Words in Chinese ideograph runs: char (BERT: every ideograph a word) or icu (ICU's dictionary words, "
+                + "for whole-word masking; ids unchanged).", valueName: "char|icu"))
+    var cjkWords: CJKWordSource = .char
+
     @Option(help: ArgumentHelp("Invalid UTF-8: replace (U+FFFD, dropped by BERT), skip the document, or fail.", valueName: "replace|skip|fail"))
     var invalidUTF8: InvalidUTF8Policy = .replace
 
@@ -77,6 +83,7 @@ struct TokenizeCommand: ParsableCommand {
             outputOptions.apply(to: &settings)
             settings.invalidUTF8 = invalidUTF8
             settings.sentences = sentences
+            settings.cjkWords = cjkWords
             var job = TokenizeJob(settings: settings, vocabulary: vocabulary, tokenizer: tokenizer)
             let display = ProgressDisplay(enabled: !runOptions.quiet, label: "tokenize")
             var warnings = WarningPrinter(quiet: runOptions.quiet)
@@ -112,4 +119,5 @@ struct TokenizeCommand: ParsableCommand {
 }
 
 extension SentenceSource: ExpressibleByArgument {}
+extension CJKWordSource: ExpressibleByArgument {}
 extension InvalidUTF8Policy: ExpressibleByArgument {}
