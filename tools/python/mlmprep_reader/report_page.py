@@ -77,12 +77,18 @@ def batches_section(r: dict, k: int) -> str:
             ["strategy", m["strategy"]], ["padding share", f"{r['padding_share']:.4f}"]]
     predicted = max(c["predicted"], 1)
     split = [c["masked_with_mask"] / predicted, c["random_replaced"] / predicted, c["kept_but_predicted"] / predicted]
+    copies = m["copies_per_sequence"]
+    # Per written sequence: with P > C each sequence is written k = ⌈P/C⌉ times, copy j predicting (and
+    # corrupting) the j-th of k parts of the selection (docs/design.md §4), so one copy predicts P/k.
+    per_copy = m["predict_rate"] / copies
+    corrupt = (per_copy if copies > 1 else m["corrupt_rate"]) * (1 - m["replace"][2])
+    label = f"setting {m['predict_rate']:g}" + (f" / {copies} copies" if copies > 1 else "")
     figures = [
         _figure(f"batches{k}-predict", charts.histogram(r["predict_rate_per_sequence"], "predicted rate per sequence",
-                                                         "predicted / candidates", m["predict_rate"])),
+                                                         "predicted / candidates", per_copy, label)),
         _figure(f"batches{k}-corrupt", charts.histogram(r["corrupt_rate_per_sequence"],
                                                          "corrupted rate per sequence (tokens changed)",
-                                                         "changed / candidates", m["corrupt_rate"] * (1 - m["replace"][2]),
+                                                         "changed / candidates", corrupt,
                                                          "expected changed share")),
         _figure(f"batches{k}-units", charts.runs(r["predicted_runs_words"], r["expected_span_words"],
                                                   f"unit lengths ({m['strategy']})")),
@@ -93,7 +99,9 @@ def batches_section(r: dict, k: int) -> str:
                                                         r["seq_len"], f"seq_len {r['seq_len']}")),
         _figure(f"batches{k}-padding", charts.histogram(r["padding"], "padding per sequence", "[PAD] tokens")),
     ]
-    note = ("Unit lengths are runs of adjacent predicted positions, counted in words (a token without ## starts "
+    note = ("Tokens changed: predicted tokens whose input differs from the label, and [MASK] on unpredicted "
+            "ones (a random replacement of an unpredicted token cannot be seen). "
+            "Unit lengths are runs of adjacent predicted positions, counted in words (a token without ## starts "
             "one): units that touch merge into one run, so at high rates the runs are longer than the units.")
     return (f"<section id='sec-batches{k}'><h2>Masked batches <code>{_e(r['path'])}</code></h2>"
             + _table(["count", "value"], rows) + "".join(figures) + f"<p class='note'>{_e(note)}</p></section>")
