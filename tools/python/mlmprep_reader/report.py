@@ -51,7 +51,12 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
         document = build(args.paths, args.stats)
-        from .report_page import page  # imports matplotlib only once the inputs were read
+        try:
+            from .report_page import page  # imports matplotlib only once the inputs were read
+        except ImportError as error:
+            print(f"mlmprep: error: the report renderer needs matplotlib ({error}): pip install "
+                  "'./tools/python[report]' or run tools/setup.sh", file=sys.stderr)
+            return 1
         write_atomically(args.output, page(document))
     except ReportInputError as error:
         print(f"mlmprep: error: {error}", file=sys.stderr)
