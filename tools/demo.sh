@@ -37,7 +37,7 @@ min_count=10
 
 echo "== mlmprep vocab ${inputs[*]} --size 30522 -o $out/vocab.txt"
 "$bin" vocab "${inputs[@]}" --size 30522 -o "$out/vocab.txt" --tokenizer-json "$out/tokenizer.json" \
-    --stats-json "$out/stats/vocab.json" --overwrite
+    --stats-json "$out/stats/vocab.json"
 
 echo "== mlmprep tokenize ${inputs[*]} --vocab $out/vocab.txt -o $out/store"
 "$bin" tokenize "${inputs[@]}" --vocab "$out/vocab.txt" -o "$out/store" --overwrite \

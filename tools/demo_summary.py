@@ -38,7 +38,8 @@ def main(out: Path, note: str) -> None:
         f"{stage} {text / seconds / 1e6:.1f} MB/s ({seconds:.1f} s)" for stage, seconds in stages(out)))
     print(f"output      store {size(out / 'store') / 1e6:.1f} MB, batches {size(out / 'batches') / 1e6:.1f} MB, "
           f"pmi table {size(out / 'pmi.table') / 1e6:.2f} MB, report {size(out / 'report.html') / 1e6:.2f} MB")
-    print(f"where       {out}/: corpus/ (the text), vocab.txt + tokenizer.json, store/, pmi.table, batches/, "
+    corpus = "corpus/ (the text), " if (out / "corpus").is_dir() else ""
+    print(f"where       {out}/: {corpus}vocab.txt + tokenizer.json, store/, pmi.table, batches/, "
           f"stats/ (--stats-json per stage), report.html (open it in a browser: file://{out.resolve()}/report.html)")
 
 
