@@ -72,8 +72,10 @@ def grouped_bars(labels: list[str], series: dict[str, list[float]], title: str, 
     width = 0.8 / max(len(series), 1)
     colours = [REALISED, EXPECTED, "#2ca02c", "#9467bd"]
     for k, (name, values) in enumerate(series.items()):
-        axes.bar([i + (k - (len(series) - 1) / 2) * width for i in range(len(labels))], values, width=width,
-                 color=colours[k % len(colours)], label=name)
+        bars = axes.bar([i + (k - (len(series) - 1) / 2) * width for i in range(len(labels))], values, width=width,
+                        color=colours[k % len(colours)], label=name)
+        axes.bar_label(bars, labels=[f"{v:.4g}" for v in values], fontsize=7)
+    axes.set_ylim(bottom=0, top=max([v for vs in series.values() for v in vs] + [0]) * 1.15 or 1.0)
     axes.set_xticks(range(len(labels)), labels, rotation=0 if len(labels) < 5 else 20, ha="right"
                     if len(labels) >= 5 else "center")
     axes.set_title(title)

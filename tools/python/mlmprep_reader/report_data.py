@@ -93,11 +93,18 @@ def store_report(path: Path) -> dict:
         # input gives that file's rate and a store of several gives their common rate under one label.
         "unknown_per_input": [{"input": inputs[0] if len(inputs) == 1 else f"{len(inputs)} inputs together",
                                "rate": float(counts["unknown_rate"])}],
-        "document_lengths": _histogram(lengths, 40),
+        # The longest 0.5% go into the last bin, so that a few huge documents do not squeeze the rest into one bar.
+        "document_lengths": {**_histogram(np.minimum(lengths, _cap(lengths)), 40),
+                             "mean": float(lengths.mean()) if lengths.size else 0.0},
+        "document_length_cap": _cap(lengths),
         "distinct_tokens": int(len(nonzero)),
         "rank_frequency": [[int(r) + 1, int(frequency[nonzero[r]])] for r in ranks],
         "top_tokens": [[vocab[i], int(frequency[i])] for i in nonzero[:20]],
     }
+
+
+def _cap(values: np.ndarray) -> int:
+    return int(np.ceil(np.percentile(values, 99.5))) if values.size else 0
 
 
 def _log_spaced(n: int) -> list[int]:

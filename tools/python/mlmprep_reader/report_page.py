@@ -54,7 +54,8 @@ def store_section(r: dict, k: int) -> str:
             ["vocabulary", r["vocab_size"]], ["distinct tokens seen", r["distinct_tokens"]]]
     unk = r["unknown_per_input"]
     figures = [
-        _figure(f"store{k}-lengths", charts.histogram(r["document_lengths"], "tokens per document", "tokens")),
+        _figure(f"store{k}-lengths", charts.histogram(r["document_lengths"], "tokens per document",
+                                                                 f"tokens (last bar: {r['document_length_cap']} or more)")),
         _figure(f"store{k}-frequency", charts.rank_frequency(r["rank_frequency"], "token frequency (rank/frequency)")),
         _figure(f"store{k}-unk", charts.grouped_bars([u["input"][-40:] for u in unk],
                                                       {"[UNK] share of tokens": [u["rate"] for u in unk]},
