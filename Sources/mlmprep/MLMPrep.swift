@@ -16,7 +16,7 @@ struct MLMPrep: ParsableCommand {
         version: MLMPrepVersion.string,
         subcommands: [
             TokenizeCommand.self, MaskCommand.self, PMICommand.self, MergeCommand.self, InspectCommand.self,
-            VerifyCommand.self, EncodeCommand.self, VocabCommand.self, ExportCommand.self,
+            VerifyCommand.self, EncodeCommand.self, VocabCommand.self, ExportCommand.self, ReportCommand.self,
         ]
     )
 
