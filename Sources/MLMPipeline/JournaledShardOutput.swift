@@ -110,7 +110,7 @@ final class JournaledShardOutput {
         // other settings (docs/design.md §5).
         try ManifestFile.write(journal.header.recorded(in: manifest), to: directory)
         try journal.remove()
-        lock.release()
+        lock.release(removingFile: true)
     }
 
     /// Gives up after an error: removes the unfinished shard's `.tmp`; journaled shards stay for `--resume`, and a
@@ -118,6 +118,6 @@ final class JournaledShardOutput {
     func abandon() {
         writer.abandon()
         if journal.entries.isEmpty { try? journal.remove() }
-        lock.release()
+        lock.release(removingFile: true)
     }
 }

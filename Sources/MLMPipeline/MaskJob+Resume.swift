@@ -138,9 +138,14 @@ extension MaskJob {
             // Anything the named entries miss (a setting added later) still stops a mismatched resume.
             ("every masking and packing setting", .string("\(masking) \(packing)")),
         ]
+        // The order entries are always there (corpus order when no order is set), so that a resume names the one
+        // that changed.
         if let order = settings.order {
             entries += [("--shuffle", .string(order.shuffle.rawValue)), ("--rank", .string(order.rank.description)),
                         ("--start-step", .int(order.startStep)), ("--tail", .string(order.tail.rawValue))]
+        } else {
+            entries += [("--shuffle", "none"), ("--rank", "0/1"), ("--start-step", 0),
+                        ("--tail", "none (a smaller last batch)")]
         }
         if let table = settings.pmiTable {
             // The table's bytes, not just its path, shape the units.

@@ -61,7 +61,7 @@ public enum StoreMerge {
         let parts = try ordered(try paths.map(readPart), output: output)
         for part in parts { try verifyShards(part) }
         let lock = try prepareOutput(output, overwrite: overwrite, parts: parts)
-        defer { lock.release() }
+        defer { lock.release(removingFile: true) }
         var shards: [ShardSummary] = []
         var counts = RunCounts()
         var examples: [JSONValue] = []

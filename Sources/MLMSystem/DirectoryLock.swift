@@ -5,10 +5,11 @@
 #endif
 
 /// An exclusive lock on an output directory for the life of a run, so that two runs never write one directory at
-/// once: a POSIX record lock on `DIR/.mlmprep.lock`, which holds the owner's process id.
+/// once: a POSIX record lock on the empty file `DIR/.mlmprep.lock` (the system reports the holder's process id).
 ///
 /// The lock goes away with the process however it ends (a killed run leaves the file but no lock: the next run
-/// takes it over). ``release()`` removes the file after a run.
+/// takes it over). ``release(removingFile:)`` removes the file after a run; a run refused before it wrote anything
+/// leaves the directory as it found it (the file is removed only if this lock created it).
 ///
 /// ```swift
 /// let lock = try DirectoryLock(directory: "out")     // DirectoryLock.Held(pid: 4242) if another run has it
@@ -31,12 +32,15 @@ public final class DirectoryLock {
     /// The lock file's path.
     public let path: String
     private var fd: FileDescriptor?
+    /// Whether this lock created the file (it did not exist before).
+    private let createdFile: Bool
 
     /// Takes the lock on `directory` (which must exist), without waiting.
     /// - Parameter fileName: The lock file's name inside the directory.
     /// - Throws: ``Held`` when another process holds it, ``SystemError`` when the file cannot be made.
     public init(directory: String, fileName: String = ".mlmprep.lock") throws {
         path = Path.join(directory, fileName)
+        createdFile = FileSystem.kind(of: path) == .missing
         let fd = try FileDescriptor.open(path, O_RDWR | O_CREAT, operation: "cannot create the lock file")
         var request = flock()
         request.l_type = Int16(F_WRLCK)
@@ -44,6 +48,7 @@ public final class DirectoryLock {
         if fcntl(fd.rawValue, F_SETLK, &request) != 0 {
             let code = errno
             defer { try? fd.close(path: path) }
+            if createdFile { FileSystem.removeIfPresent(path) }
             guard code == EAGAIN || code == EACCES else { throw SystemError("cannot lock", path: path, errorNumber: code) }
             var probe = flock()
             probe.l_type = Int16(F_WRLCK)
@@ -52,15 +57,13 @@ public final class DirectoryLock {
             throw Held(directory: directory, pid: pid)
         }
         self.fd = fd
-        _ = ftruncate(fd.rawValue, 0)
-        try? fd.writeAll(Array("\(getpid())\n".utf8), path: path)
     }
 
-    /// Removes the lock file and drops the lock.
-    public func release() {
+    /// Drops the lock, removing the file when the run is over (`removingFile`) or when this lock created it.
+    public func release(removingFile: Bool = false) {
         guard let fd else { return }
         self.fd = nil
-        FileSystem.removeIfPresent(path)
+        if removingFile || createdFile { FileSystem.removeIfPresent(path) }
         try? fd.close(path: path)
     }
 

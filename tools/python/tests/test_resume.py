@@ -295,7 +295,7 @@ def test_mask_resume_with_changed_settings_is_refused(mask_case):
     assert tree(case.out) == before
 
 
-@pytest.mark.parametrize("change, flag", [(["--shuffle", "none"], "--shuffle"), (["--rank", "1/2"], "--rank"),
+@pytest.mark.parametrize("change, flag", [(["--shuffle", "global"], "--shuffle"), (["--rank", "1/2"], "--rank"),
                                           (["--tail", "drop"], "--tail"), (["--start-step", "1"], "--start-step")])
 def test_mask_resume_with_a_changed_training_order_is_refused(mask_case, change, flag):
     case = mask_case
