@@ -46,9 +46,12 @@ extension OutputDirectory {
             survey.journaled = true
             owned.insert(RunJournal.fileName)
             for entry in contents.entries { owned.insert(entry.shard.file) }
+            // A kill can land after the next shard was renamed into place (not yet journaled) and the one after it
+            // was started as a `.tmp`.
             let next = ShardSetWriter.fileName(forShard: contents.entries.count)
             owned.insert(next)
             owned.insert(next + ".tmp")
+            owned.insert(ShardSetWriter.fileName(forShard: contents.entries.count + 1) + ".tmp")
         }
         if survey.holdsRun { owned.insert("vocab.txt") }
         owned.insert(lockFileName)

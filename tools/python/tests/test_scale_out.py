@@ -177,7 +177,12 @@ def wait_until(condition, seconds, what):
 
 
 def test_killed_task_is_rerun_alone_with_resume(slurm, data, mlmprep_bin, tmp_path):
-    big = [str(data / "big" / "one.txt")] * 3  # three copies: each worker has some seconds of work
+    # Three copies (real files: the same file named three times is refused): each worker has some seconds of work.
+    big = []
+    for copy in range(3):
+        path = tmp_path / f"copy{copy}.txt"
+        shutil.copyfile(data / "big" / "one.txt", path)
+        big.append(str(path))
     work = tmp_path / "work"
     env = dict(slurm, MLMPREP_TOKENIZE_ARGS="--max-shard-bytes 40000 --chunk-bytes 8000 --threads 1")
     submitted = run(SCALE_OUT / "submit.sh", "--tasks", "3", "--work", work, "--vocab", data / "vocab.txt",
