@@ -107,17 +107,10 @@ extension MaskRun {
         let job = self.job.settings
         var masking = job.masking
         masking.epoch = job.epoch + UInt64(try order.schedule.locate(step: steps.lowerBound).epochIndex)
-        let maskingSettings = masking
-        let vocabulary = inputs.vocabulary
-        let matcher = inputs.matcher
         let map = OrderedParallelMap<OrderedBatch, MaskedBatch, BatchMasker>(
             threads: job.threads,
             maxInFlight: job.threads * 3,
-            makeWorker: {
-                try BatchMasker(
-                    settings: maskingSettings, vocabulary: vocabulary, matcher: matcher,
-                    copies: maskingSettings.copies, idsU16: job.idsU16, compressionLevel: job.compressionLevel)
-            },
+            makeWorker: workerFactory(masking: masking),
             work: { worker, item in try worker.process(item.batch, metadata: item.metadata) },
             consume: { [self] masked in try consume(masked) })
         let packing = inputs.packing

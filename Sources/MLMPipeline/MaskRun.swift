@@ -51,6 +51,18 @@ final class MaskRun {
         try output.finish { MaskProgress(batch: submitted, frame: 0, result: result).json }
     }
 
+    /// Builds one worker's masker and compressor (on its thread) for the given masking settings.
+    func workerFactory(masking: MaskingSettings) -> @Sendable () throws -> BatchMasker {
+        let vocabulary = inputs.vocabulary
+        let matcher = inputs.matcher
+        let settings = job.settings
+        return {
+            try BatchMasker(
+                settings: masking, vocabulary: vocabulary, matcher: matcher, copies: masking.copies,
+                idsU16: settings.idsU16, compressionLevel: settings.compressionLevel)
+        }
+    }
+
     /// Packs, masks and writes one pass.
     private func writePass(epoch: UInt64) throws {
         let settings = job.settings
@@ -58,18 +70,10 @@ final class MaskRun {
         masking.epoch = epoch
         var packing = inputs.packing
         packing.epoch = epoch
-        let maskingSettings = masking
-        let vocabulary = inputs.vocabulary
-        let matcher = inputs.matcher
         let map = OrderedParallelMap<SequenceBatch, MaskedBatch, BatchMasker>(
             threads: settings.threads,
             maxInFlight: settings.threads * 3,
-            makeWorker: {
-                try BatchMasker(
-                    settings: maskingSettings, vocabulary: vocabulary, matcher: matcher,
-                    copies: maskingSettings.copies, idsU16: settings.idsU16,
-                    compressionLevel: settings.compressionLevel)
-            },
+            makeWorker: workerFactory(masking: masking),
             work: { worker, batch in try worker.process(batch) },
             consume: { [self] masked in try consume(masked) })
         var packer = try SequencePacker(settings: packing)
